@@ -1,0 +1,70 @@
+# ip telecom IMAP/POP3 assistant - every entry point sets itself up first.
+#   make run    set up, train if needed, start everything (Ctrl-C stops it)
+#   make test   set up, train if needed, run every test
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+MODEL := models/assistant.tar.gz
+SETUP_STAMP := $(VENV)/.setup-done
+TRAIN_INPUTS := config.yml domain.yml $(VENV)/.spacy_model \
+	$(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+# Settings used by tests: support desk always closed, so results never depend on the clock.
+TEST_SETTINGS := tests/settings/provider.closed.yml
+
+.PHONY: setup run test shell train validate lint unit stories nlu-test bench purge lock clean
+
+setup: $(SETUP_STAMP)
+$(SETUP_STAMP): requirements.txt constraints.txt scripts/setup.sh scripts/install_spacy_model.py widget/package-lock.json
+	bash scripts/setup.sh
+	touch $@
+$(VENV)/.spacy_model: $(SETUP_STAMP)
+
+train: $(MODEL)
+$(MODEL): $(SETUP_STAMP) $(TRAIN_INPUTS)
+	@echo "==> Training (config, domain, data or spaCy model changed)"
+	@mkdir -p models
+	/usr/bin/time -f "training took %e s" $(RASA) train --fixed-model-name assistant --out models
+	@touch $@
+
+run: $(MODEL)
+	bash scripts/run.sh
+
+shell: $(MODEL)
+	bash scripts/shell.sh
+
+validate: $(SETUP_STAMP)
+	$(RASA) data validate --max-history 5
+
+lint: $(SETUP_STAMP)
+	$(BIN)/ruff check .
+
+unit: $(SETUP_STAMP)
+	bash scripts/setup_browser.sh
+	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q
+
+stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results/stories
+
+nlu-test: $(MODEL)
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu
+	$(BIN)/python scripts/nlu_report.py results/nlu
+
+test: validate lint $(MODEL)
+	$(MAKE) unit
+	$(MAKE) stories
+	$(MAKE) nlu-test
+
+bench: $(MODEL)
+	$(BIN)/python -m bench
+
+purge: $(SETUP_STAMP)
+	$(BIN)/python -m escalation.purge
+
+lock: $(SETUP_STAMP)
+	{ echo "# Full lock of the virtualenv (pip freeze), used as pip constraints."; \
+	  $(BIN)/pip freeze | grep -iv '^it.core.news.sm'; } > constraints.txt
+
+clean:
+	rm -rf models results .pytest_cache
