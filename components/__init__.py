@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components and runtime reports of this assistant."""
