@@ -1,0 +1,105 @@
+"""What goes into an escalation ticket (pure logic, no Rasa SDK)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Optional
+
+from actions.clarification import CLARIFY_ACTION
+
+ACCOUNT_TOPICS = {
+    "oos_billing": "utter_account_topic_billing",
+    "oos_password": "utter_account_topic_password",
+    "oos_hacked": "utter_account_topic_hacked",
+    "oos_line_fault": "utter_account_topic_line",
+    "oos_contract": "utter_account_topic_contract",
+}
+
+TICKET_SLOTS = ("protocol", "device", "devices", "mail_client", "recommended_protocol",
+                "rec_devices", "rec_offline", "rec_storage", "rec_space_backup")
+
+
+def escalation_reason(intent: Optional[str], fallback_streak: int, previous_action: Optional[str]) -> str:
+    """Why the conversation goes to a person.
+
+    ``previous_action`` is the assistant's last action before the customer's
+    latest message (an offer of a person, a clarification, ...).
+    """
+    if intent in ACCOUNT_TOPICS:
+        return "account_topic"
+    if previous_action == "utter_offer_human" or fallback_streak >= 2:
+        return "repeated_misunderstanding"
+    if previous_action == CLARIFY_ACTION or fallback_streak == 1:
+        return "low_confidence"
+    return "explicit_request"
+
+
+def recent_intents(events: Iterable[Dict[str, Any]], limit: int = 5) -> List[Dict[str, Any]]:
+    """The last ``limit`` user intents with their confidences, oldest first."""
+    found: List[Dict[str, Any]] = []
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent") or {}
+        if intent.get("name"):
+            found.append({
+                "name": intent.get("name"),
+                "confidence": round(float(intent.get("confidence") or 0.0), 3),
+                "text": (event.get("text") or "")[:200],
+            })
+    return found[-limit:]
+
+
+def _when(timestamp: Any) -> str:
+    try:
+        return datetime.fromtimestamp(float(timestamp), tz=timezone.utc).isoformat()
+    except (TypeError, ValueError):
+        return ""
+
+
+def transcript(events: Iterable[Dict[str, Any]], max_lines: int = 200) -> List[Dict[str, str]]:
+    """User and bot lines of the conversation, oldest first."""
+    lines: List[Dict[str, str]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind not in ("user", "bot"):
+            continue
+        text = event.get("text") or ""
+        if kind == "bot" and not text:
+            continue
+        sender = "user" if kind == "user" else (
+            "agent" if (event.get("metadata") or {}).get("agent") else "bot")
+        lines.append({"sender": sender, "text": text, "time": _when(event.get("timestamp"))})
+    return lines[-max_lines:]
+
+
+def ticket_slots(get_slot) -> Dict[str, Any]:
+    """Slots worth handing to an agent, skipping the empty ones."""
+    return {name: get_slot(name) for name in TICKET_SLOTS if get_slot(name) not in (None, [], "")}
+
+
+def page_url(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The last page URL the widget reported in message metadata."""
+    url = None
+    for event in events:
+        if event.get("event") == "user":
+            meta = event.get("metadata") or {}
+            candidate = meta.get("page_url") or (meta.get("customData") or {}).get("page_url")
+            if isinstance(candidate, str) and candidate.startswith(("http://", "https://")):
+                url = candidate[:500]
+    return url
+
+
+def previous_bot_action(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The last action the assistant ran before the latest user message."""
+    seen_user = False
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action":
+            name = event.get("name")
+            if name and name != "action_listen":
+                return str(name)
+    return None

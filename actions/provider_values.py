@@ -1,0 +1,58 @@
+"""Turn provider settings into the values response templates need."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+from settings import MailServer, ProviderSettings
+
+SECURITY_LABELS = {"ssl": "SSL/TLS", "tls": "SSL/TLS", "starttls": "STARTTLS"}
+PROTOCOL_LABELS = {"imap": "IMAP", "pop3": "POP3"}
+
+
+def security_label(server: MailServer) -> str:
+    """Human label of a server's security mode."""
+    return SECURITY_LABELS.get(server.security or "", server.security or "")
+
+
+def server_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]]:
+    """Template values for all servers and the list of missing settings."""
+    values: Dict[str, str] = {}
+    missing: List[str] = []
+    for kind in ("imap", "pop3", "smtp"):
+        server = settings.server(kind)
+        if not server.complete:
+            missing.append(f"server {PROTOCOL_LABELS.get(kind, kind.upper())}")
+        values[f"{kind}_host"] = server.host or ""
+        values[f"{kind}_port"] = str(server.port or "")
+        values[f"{kind}_security"] = security_label(server)
+    return values, missing
+
+
+def support_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]]:
+    """Template values for the support desk contacts and what is missing."""
+    values = {
+        "support_phone": settings.support_phone or "",
+        "support_email": settings.support_email or "",
+        "support_hours": settings.support_hours_text or "",
+    }
+    labels = {
+        "support_phone": "numero dell'assistenza",
+        "support_email": "email dell'assistenza",
+        "support_hours": "orari dell'assistenza",
+    }
+    missing = [labels[key] for key, value in values.items() if not value]
+    return values, missing
+
+
+def support_contact_line(settings: ProviderSettings) -> str:
+    """One line with whatever support contact is configured."""
+    parts = [p for p in (settings.support_phone, settings.support_email) if p]
+    return " / ".join(parts) if parts else "i contatti sul sito di " + settings.name
+
+
+def webmail_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]]:
+    """Template values for the webmail answer and what is missing."""
+    if settings.webmail_url:
+        return {"webmail_url": settings.webmail_url}, []
+    return {"webmail_url": ""}, ["indirizzo della webmail"]

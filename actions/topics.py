@@ -1,0 +1,92 @@
+"""Which answer to give to a topic question, given what we know of the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+# Topics whose answer depends on the protocol the customer uses.
+SITUATIONAL: Dict[str, str] = {
+    "ask_sync_devices": "sync",
+    "ask_delete_sync": "delete",
+    "ask_offline": "offline",
+    "ask_mailbox_full": "space",
+    "ask_backup_lost_device": "backup",
+    "ask_sent_mail": "sent",
+    "ask_speed_attachments": "speed",
+}
+
+# Topics with one answer for everybody.
+GENERAL: Dict[str, str] = {
+    "ask_what_is_imap": "utter_what_is_imap",
+    "ask_what_is_pop3": "utter_what_is_pop3",
+    "ask_difference": "utter_difference",
+    "ask_cost": "utter_cost",
+    "ask_pop_keep_copy": "utter_pop_keep_copy",
+    "ask_migrate_pop_to_imap": "utter_migrate_pop_to_imap",
+}
+
+# Topics whose answer needs values from the provider's settings.
+PROVIDER: Dict[str, str] = {
+    "ask_webmail": "utter_webmail",
+    "ask_support_contact": "utter_support_contact",
+    "ask_server_settings": "utter_server_settings",
+}
+
+PROTOCOLS = ("imap", "pop3")
+
+
+@dataclass
+class AnswerPlan:
+    """Responses to send and the topic left waiting for the protocol, if any."""
+
+    responses: List[str] = field(default_factory=list)
+    pending_topic: Optional[str] = None
+    needs_settings: Optional[str] = None  # "servers", "support" or "webmail"
+
+
+def known_protocol(protocol: Optional[str]) -> Optional[str]:
+    """Normalise a protocol slot value to ``imap``/``pop3`` or None."""
+    if not protocol:
+        return None
+    value = str(protocol).lower().replace(" ", "")
+    if value.startswith("imap"):
+        return "imap"
+    if value.startswith("pop"):
+        return "pop3"
+    return None
+
+
+def plan_topic(intent: str, protocol: Optional[str]) -> AnswerPlan:
+    """Answer plan for a topic intent.
+
+    Situational topics speak to the customer's protocol when it is known;
+    otherwise both cases are answered briefly and the topic is remembered so
+    that the specific answer follows once the customer says which one they use.
+    """
+    proto = known_protocol(protocol)
+    if intent in SITUATIONAL:
+        topic = SITUATIONAL[intent]
+        if proto:
+            return AnswerPlan([f"utter_{topic}_{proto}"])
+        return AnswerPlan([f"utter_{topic}_both"], pending_topic=intent)
+    if intent in GENERAL:
+        return AnswerPlan([GENERAL[intent]])
+    if intent in PROVIDER:
+        kind = {"ask_webmail": "webmail", "ask_support_contact": "support"}.get(intent, "servers")
+        return AnswerPlan([PROVIDER[intent]], needs_settings=kind)
+    return AnswerPlan([])
+
+
+def plan_inform(
+    pending_topic: Optional[str], protocol: Optional[str], new_devices: bool
+) -> AnswerPlan:
+    """Answer plan when the customer tells us about their situation."""
+    proto = known_protocol(protocol)
+    if pending_topic and proto:
+        return plan_topic(pending_topic, proto)
+    if proto:
+        return AnswerPlan(["utter_protocol_noted"])
+    if new_devices:
+        return AnswerPlan(["utter_devices_noted"])
+    return AnswerPlan(["utter_ask_protocol_in_use"])
