@@ -1,0 +1,80 @@
+"""In-memory login sessions and a login throttle for the console (one process)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+
+
+@dataclass
+class AgentSession:
+    """A logged-in agent; ``csrf`` must come back in every form posted."""
+
+    agent: str
+    csrf: str
+    expires_at: float
+
+
+class SessionStore:
+    """Random opaque session tokens kept in memory (a restart logs agents out)."""
+
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl = ttl_seconds
+        self._sessions: dict[str, AgentSession] = {}
+
+    def create(self, agent: str) -> str:
+        """Start a session; returns the cookie value."""
+        self._sweep()
+        token = secrets.token_urlsafe(32)
+        self._sessions[token] = AgentSession(
+            agent=agent, csrf=secrets.token_urlsafe(32), expires_at=time.time() + self.ttl
+        )
+        return token
+
+    def get(self, token: str | None) -> AgentSession | None:
+        """The live session for ``token``, if any."""
+        if not token:
+            return None
+        session = self._sessions.get(token)
+        if session is None or session.expires_at < time.time():
+            self._sessions.pop(token, None)
+            return None
+        return session
+
+    def drop(self, token: str | None) -> None:
+        """End a session (logout)."""
+        if token:
+            self._sessions.pop(token, None)
+
+    def _sweep(self) -> None:
+        now = time.time()
+        for token in [t for t, s in self._sessions.items() if s.expires_at < now]:
+            del self._sessions[token]
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per key within ``window`` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str) -> deque[float]:
+        failures = self._failures[key]
+        while failures and failures[0] < time.time() - self.window:
+            failures.popleft()
+        return failures
+
+    def blocked(self, key: str) -> bool:
+        """True while ``key`` has too many recent failures."""
+        return len(self._recent(key)) >= self.limit
+
+    def failed(self, key: str) -> None:
+        """Record a failed login."""
+        self._recent(key).append(time.time())
+
+    def succeeded(self, key: str) -> None:
+        """Forget failures after a good login."""
+        self._failures.pop(key, None)

@@ -1,0 +1,83 @@
+"""Database engine and sessions (SQLAlchemy 1.4, 2.0 style)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from escalation.config import REPO_ROOT
+from escalation.models import Base
+
+ENV_VAR = "TICKETS_DB_URL"
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+
+
+def default_url() -> str:
+    """SQLite file ``var/tickets.sqlite3`` inside the repository."""
+    return f"sqlite:///{REPO_ROOT / 'var' / 'tickets.sqlite3'}"
+
+
+def database_url() -> str:
+    """The ticket database URL (``TICKETS_DB_URL`` or the SQLite default)."""
+    return os.environ.get(ENV_VAR) or default_url()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The (cached) engine for ``url``; tables are created on first use."""
+    target = url or database_url()
+    with _lock:
+        if target not in _engines:
+            _engines[target] = _make_engine(target)
+        return _engines[target]
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A session whose work is committed as ONE transaction, or rolled back."""
+    factory = sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def dispose_engines() -> None:
+    """Close every cached engine (tests, forks)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,49 @@
+"""The content of a notification: a JSON-ready snapshot of the ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from escalation.models import Ticket
+from escalation.reasons import describe
+from escalation.summary import situation
+
+EVENT_CREATED = "ticket.created"
+EVENT_CONTACT = "ticket.contact_updated"
+EVENTS = (EVENT_CREATED, EVENT_CONTACT)
+
+
+def contact_of(ticket: Ticket) -> dict[str, str] | None:
+    """The customer's contact, if given."""
+    if ticket.contact_kind and ticket.contact_value:
+        return {"kind": ticket.contact_kind, "value": ticket.contact_value}
+    return None
+
+
+def build_payload(
+    ticket: Ticket, event: str, idempotency_key: str, console_url: str
+) -> dict[str, Any]:
+    """Everything an agent needs, frozen at the time the notification is queued."""
+    known = situation(ticket.slots or {})
+    return {
+        "event": event,
+        "idempotency_key": idempotency_key,
+        "ticket": {
+            "reference": ticket.reference,
+            "created_at": ticket.created_at.isoformat(timespec="seconds"),
+            "conversation_id": ticket.conversation_id,
+            "reason": ticket.reason,
+            "reason_text": describe(ticket.reason),
+            "intents": list(ticket.intents or []),
+            "protocol": known["protocol"],
+            "devices": known["devices"],
+            "mail_client": known["mail_client"],
+            "slots": dict(ticket.slots or {}),
+            "summary": ticket.summary,
+            "transcript": list(ticket.transcript or []),
+            "page_url": ticket.page_url,
+            "contact": contact_of(ticket),
+            "status": ticket.status,
+            "console_url": f"{console_url.rstrip('/')}/tickets/{ticket.reference}",
+        },
+    }
