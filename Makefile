@@ -48,7 +48,7 @@ stories: $(MODEL)
 		--fail-on-prediction-errors --out results/stories
 
 nlu-test: $(MODEL)
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu --successes
 	$(BIN)/python scripts/nlu_report.py results/nlu
 
 test: validate lint $(MODEL)

@@ -17,7 +17,8 @@ def spacy_model_info() -> Dict[str, object]:
     except PackageNotFoundError:
         return {"name": MODEL, "version": None, "standin": None, "label": f"{MODEL} (not installed)"}
     standin = "standin" in installed
-    label = f"{MODEL} {installed}" + (" (OFFLINE STAND-IN, not the official model)" if standin else " (official)")
+    note = " (OFFLINE STAND-IN, not the official model)" if standin else " (official)"
+    label = f"{MODEL} {installed}{note}"
     return {"name": MODEL, "version": installed, "standin": standin, "label": label}
 
 
