@@ -52,6 +52,13 @@ class ActionExplain(Action):
             )
             plan = plan_inform(tracker.get_slot("pending_topic"), protocol, new_devices)
         else:
+            # A question about one named protocol is answered for that protocol.
+            named = {
+                e.get("value") for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == "protocol"
+            }
+            if len(named) == 1:
+                protocol = named.pop()
             plan = plan_topic(intent, protocol)
         send_plan(dispatcher, plan, protocol)
         return [SlotSet("pending_topic", plan.pending_topic)]

@@ -32,8 +32,8 @@ def classify_input(text: Optional[str], max_chars: int = 2000) -> Optional[str]:
     """Return the kind of problem with ``text`` or None when it can be parsed.
 
     Kinds: ``empty``, ``too_long``, ``command`` (text that started with "/"),
-    ``markup`` (only HTML/script tags), ``no_words`` (only emoji, symbols,
-    digits or binary noise).
+    ``markup`` (only HTML/script tags), ``no_words`` (only emoji, symbols
+    or binary noise; digits alone are kept: a phone number is an answer).
     """
     if text is None or not text.strip():
         return "empty"
@@ -45,7 +45,7 @@ def classify_input(text: Optional[str], max_chars: int = 2000) -> Optional[str]:
     without_tags = _TAG.sub(" ", stripped)
     if without_tags != stripped and not re.search(r"[^\W\d_]{2,}", _visible_text(without_tags)):
         return "markup"
-    letters = sum(1 for ch in stripped if unicodedata.category(ch).startswith("L"))
+    letters = sum(1 for ch in stripped if unicodedata.category(ch)[0] in "LN")
     if letters == 0:
         return "no_words"
     controls = sum(1 for ch in stripped if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs"))
