@@ -8,6 +8,7 @@ from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
 from channels.sanitize import allowed_button_intents, sanitize_user_text
+from escalation.masking import mask_secrets
 from settings import load_settings
 
 
@@ -28,8 +29,10 @@ class SafeRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         raw = (req.json or {}).get("message") if isinstance(req.json, dict) else None
-        return sanitize_user_text(
+        text = sanitize_user_text(
             raw if isinstance(raw, str) else "",
             load_settings().max_message_chars,
             domain_button_intents(req),
         )
+        # Passwords never reach the tracker store, tickets or notifications.
+        return mask_secrets(text)

@@ -21,6 +21,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from escalation.masking import MASK
+
 BAD_INPUT_INTENT = "bad_input"
 PROBLEM_ENTITY = "input_problem"
 NEUTRALISED_SLASH = "\uff0f"  # fullwidth solidus put in place of a leading "/"
@@ -32,6 +34,7 @@ def classify_input(text: Optional[str], max_chars: int = 2000) -> Optional[str]:
     """Return the kind of problem with ``text`` or None when it can be parsed.
 
     Kinds: ``empty``, ``too_long``, ``command`` (text that started with "/"),
+    ``secret`` (a password the channel masked before it reached Rasa),
     ``markup`` (only HTML/script tags), ``no_words`` (only emoji, symbols
     or binary noise; digits alone are kept: a phone number is an answer).
     """
@@ -42,16 +45,29 @@ def classify_input(text: Optional[str], max_chars: int = 2000) -> Optional[str]:
         return "too_long"
     if stripped.startswith((NEUTRALISED_SLASH, "/")):
         return "command"
+    if MASK in stripped:
+        return "secret"
     without_tags = _TAG.sub(" ", stripped)
     if without_tags != stripped and not re.search(r"[^\W\d_]{2,}", _visible_text(without_tags)):
         return "markup"
     letters = sum(1 for ch in stripped if unicodedata.category(ch)[0] in "LN")
-    if letters == 0:
+    if letters == 0 or _is_keyboard_noise(stripped):
         return "no_words"
     controls = sum(1 for ch in stripped if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs"))
     if controls > 0 and controls * 5 >= len(stripped):
         return "no_words"
     return None
+
+
+def _is_keyboard_noise(text: str) -> bool:
+    """One letter repeated ("lllllll") or a long run of letters with no vowel ("sdfghjkl")."""
+    letters = [ch.lower() for ch in text if ch.isalpha()]
+    if len(letters) >= 4 and len(set(letters)) == 1:
+        return True
+    words = re.findall(r"[^\W\d_]+", text)
+    return bool(words) and all(
+        len(w) >= 5 and not re.search(r"[aeiouyàèéìíòóùú]", w, re.IGNORECASE) for w in words
+    )
 
 
 def _visible_text(text: str) -> str:

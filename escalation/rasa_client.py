@@ -102,8 +102,13 @@ class RasaClient:
     async def resume_bot(self, conversation_id: str, agent: str, text: str = RESUMED_TEXT) -> None:
         """Resume the bot, tell the customer in the tracker and in the widget."""
         await self.append_events(conversation_id, [{"event": "resume"}])
+        # The trailing action_listen tells the policies that the next user
+        # message starts a fresh turn (the pause came in the middle of one).
         await self.append_events(
             conversation_id,
-            [{"event": "bot", "text": text, "metadata": {"resumed_by": agent}}],
+            [
+                {"event": "bot", "text": text, "metadata": {"resumed_by": agent}},
+                {"event": "action", "name": "action_listen"},
+            ],
         )
         await self.push_to_widget(conversation_id, text, agent)

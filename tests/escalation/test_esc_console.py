@@ -204,7 +204,10 @@ async def test_close_resumes_the_bot_and_tells_the_customer(console: TestClient,
     assert response.headers["Location"] == "/tickets?msg=closed"
     assert [events for _cid, events in state.appended] == [
         [{"event": "resume"}],
-        [{"event": "bot", "text": RESUMED_TEXT, "metadata": {"resumed_by": "demo"}}],
+        [
+            {"event": "bot", "text": RESUMED_TEXT, "metadata": {"resumed_by": "demo"}},
+            {"event": "action", "name": "action_listen"},
+        ],
     ]
     assert state.paused is False
     assert state.pushed == [{"conversation_id": "web-7", "text": RESUMED_TEXT, "agent": "demo"}]
