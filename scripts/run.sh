@@ -13,6 +13,7 @@ mkdir -p var
 export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export WIDGET_SESSION_SECRET="${WIDGET_SESSION_SECRET:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:${RASA_PORT:-5005}}"
+export WIDGET_SOCKET_URL="${WIDGET_SOCKET_URL:-$RASA_URL}"
 
 $BIN/python -c 'from components.model_info import spacy_model_info as i; print("spaCy model:", i()["label"])'
 
@@ -25,7 +26,8 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/rasa run actions --actions actions -i "${ACTIONS_HOST:-127.0.0.1}" -p "${ACTIONS_PORT:-5055}" &
+# rasa_sdk takes its bind address from SANIC_HOST only.
+SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}" $BIN/rasa run actions --actions actions -p "${ACTIONS_PORT:-5055}" &
 pids+=($!)
 $BIN/rasa run --model models/assistant.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
   -i "$HOST" -p "${RASA_PORT:-5005}" --enable-api --auth-token "$RASA_AUTH_TOKEN" &

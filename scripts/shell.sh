@@ -2,7 +2,8 @@
 # Chat with the assistant in the terminal (the action server runs alongside).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/rasa run actions --actions actions -i 127.0.0.1 -p "${ACTIONS_PORT:-5055}" >var/actions-shell.log 2>&1 &
+mkdir -p var
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions -p "${ACTIONS_PORT:-5055}" >var/actions-shell.log 2>&1 &
 ACTIONS=$!
 trap 'kill $ACTIONS 2>/dev/null || true' EXIT
 mkdir -p var

@@ -1,0 +1,86 @@
+"""Conversation ids issued and signed by the server.
+
+A widget session token looks like ``<conversation id>.<signature>``: the
+conversation id is 32 random hex digits, the signature an HMAC-SHA256 of it
+under a server secret (base64url, no padding). Rasa only ever sees the
+conversation id; the token is handed to the visitor's browser alone
+(``session_confirm``) and works as a bearer secret: whoever presents it
+continues that conversation. The signature is never stored or logged, so an id
+read in a log, a ticket or the escalation console cannot be turned back into a
+token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import uuid
+from typing import Optional
+
+logger = logging.getLogger(__name__)
+
+SECRET_ENV = "WIDGET_SESSION_SECRET"
+_CONTEXT = b"ip-telecom-widget-session:v1:"
+CONVERSATION_ID = re.compile(r"^[0-9a-f]{32}$")
+_TOKEN = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$")
+
+
+class SessionSigner:
+    """Issues and verifies signed conversation tokens."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("the widget session secret must be at least 16 bytes long")
+        self._secret = secret
+
+    @classmethod
+    def from_env(cls, env_var: str = SECRET_ENV) -> "SessionSigner":
+        """Use the secret in ``env_var``; without it make a random one and warn."""
+        value = os.environ.get(env_var, "")
+        if value:
+            return cls(value.encode("utf-8"))
+        logger.warning(
+            "%s is not set: using a random secret made at start. Widget conversations "
+            "will not survive a restart and will not work across several Rasa "
+            "processes. Set %s (e.g. `python -c \"import secrets; "
+            "print(secrets.token_urlsafe(32))\"`).",
+            env_var,
+            env_var,
+        )
+        return cls(secrets.token_bytes(32))
+
+    def _signature(self, conversation_id: str) -> str:
+        digest = hmac.new(self._secret, _CONTEXT + conversation_id.encode("ascii"), hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
+
+    def issue(self) -> str:
+        """A token for a brand-new conversation."""
+        return self.sign(uuid.uuid4().hex)
+
+    def sign(self, conversation_id: str) -> str:
+        """The token of ``conversation_id``."""
+        if not CONVERSATION_ID.match(conversation_id):
+            raise ValueError("not a conversation id")
+        return f"{conversation_id}.{self._signature(conversation_id)}"
+
+    def verify(self, token: object) -> Optional[str]:
+        """The conversation id of a genuine token, else None."""
+        if not isinstance(token, str) or len(token) > 100:
+            return None
+        match = _TOKEN.match(token)
+        if not match:
+            return None
+        conversation_id, signature = match.groups()
+        if hmac.compare_digest(signature, self._signature(conversation_id)):
+            return conversation_id
+        return None
+
+
+def is_conversation_id(value: object) -> bool:
+    """True for a well-formed conversation id (not a token)."""
+    return isinstance(value, str) and bool(CONVERSATION_ID.match(value))

@@ -1,0 +1,1 @@
+"""Shared helpers for tests: real servers started as subprocesses (see stack.py)."""
