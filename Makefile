@@ -40,7 +40,7 @@ lint: $(SETUP_STAMP)
 	$(BIN)/ruff check .
 
 unit: $(SETUP_STAMP)
-	bash scripts/setup_browser.sh
+	bash scripts/setup_test_deps.sh
 	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q
 
 stories: $(MODEL)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# System packages the tests use, installed from Debian only when missing:
+#   chromium      - headless browser for the widget and console tests
+#                   (driven by Playwright with /usr/bin/chromium, no download)
+#   redis-server  - the multi-process test of the widget channel
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "Missing ${missing[*]} and not root: the tests that need them will be skipped." >&2; exit 0
+  fi
+fi
+echo "==> Installing ${missing[*]} for the tests"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
