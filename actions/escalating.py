@@ -59,7 +59,7 @@ class ActionEscalate(Action):
             return [SlotSet("ticket_ref", reference), ConversationPaused()]
         dispatcher.utter_message(
             response="utter_ask_wants_contact",
-            support_hours=settings.support_hours_text or "fuori orario",
+            support_hours=settings.support_hours_text or "non indicati",
         )
         return [SlotSet("ticket_ref", reference)]
 

@@ -53,7 +53,7 @@ CLIENT_LABELS: Dict[str, str] = {
     "gmail_app": "l'app Gmail",
     "samsung_email": "Samsung Email",
     "windows_mail": "Posta di Windows",
-    OTHER: "la tua app di posta",
+    OTHER: "qualunque app di posta",
 }
 
 _COMPUTERS = frozenset({"pc", "laptop"})
@@ -341,7 +341,7 @@ def template_values(
     incoming = settings.server(protocol)
     smtp = settings.smtp
     return {
-        "client_label": client_label or CLIENT_LABELS.get(client, "la tua app di posta"),
+        "client_label": client_label or CLIENT_LABELS.get(client, "qualunque app di posta"),
         "protocol_label": PROTOCOL_LABELS[protocol],
         "incoming_host": incoming.host or "",
         "incoming_port": str(incoming.port or ""),
@@ -399,7 +399,7 @@ def plan_setup(
     label = CLIENT_LABELS.get(named or "", None)
 
     if goal == "keep_copy":
-        values = {"client_label": label or CLIENT_LABELS.get(client, "la tua app di posta")}
+        values = {"client_label": label or CLIENT_LABELS.get(client, "qualunque app di posta")}
         message = Message(response_name(goal, client), values)
         return Outcome("guide", (message,), client, "pop3", slot_client=keep)
 
