@@ -24,7 +24,7 @@ train: $(MODEL)
 $(MODEL): $(SETUP_STAMP) $(TRAIN_INPUTS)
 	@echo "==> Training (config, domain, data or spaCy model changed)"
 	@mkdir -p models
-	/usr/bin/time -f "training took %e s" $(RASA) train --fixed-model-name assistant --out models
+	time $(RASA) train --fixed-model-name assistant --out models
 	@touch $@
 
 run: $(MODEL)
