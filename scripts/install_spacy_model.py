@@ -11,9 +11,11 @@ figures are those of the stand-in and every report says so.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
+from contextlib import redirect_stdout
 from pathlib import Path
 
 NAME = "it_core_news_sm"
@@ -51,11 +53,12 @@ def installed_version() -> str | None:
         return None
 
 
-def pip(*args: str, timeout: int = 600) -> bool:
-    """Run pip in this interpreter; True on success."""
+def pip(*args: str, timeout: int = 600, quiet: bool = False) -> bool:
+    """Run pip in this interpreter; True on success (``quiet`` hides its output)."""
     cmd = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q", *args]
+    output = subprocess.DEVNULL if quiet else None
     try:
-        return subprocess.run(cmd, timeout=timeout).returncode == 0
+        return subprocess.run(cmd, timeout=timeout, stdout=output, stderr=output).returncode == 0
     except subprocess.TimeoutExpired:
         return False
 
@@ -63,7 +66,10 @@ def pip(*args: str, timeout: int = 600) -> bool:
 def install_official() -> bool:
     """Try the official wheel (fails fast without Internet access)."""
     print(f"Trying the official {NAME} {OFFICIAL_VERSION} ...", flush=True)
-    return pip("--timeout", "15", "--retries", "0", OFFICIAL_URL, timeout=120)
+    ok = pip("--timeout", "15", "--retries", "0", OFFICIAL_URL, timeout=120, quiet=True)
+    if not ok:
+        print(f"  could not download {OFFICIAL_URL}", flush=True)
+    return ok
 
 
 def build_standin(workdir: Path) -> Path:
@@ -88,7 +94,8 @@ def build_standin(workdir: Path) -> Path:
     nlp.to_disk(model_dir)
     out = workdir / "dist"
     out.mkdir()
-    package(model_dir, out, create_sdist=True, create_wheel=False, force=True, silent=True)
+    with open(os.devnull, "w") as sink, redirect_stdout(sink):
+        package(model_dir, out, create_sdist=True, create_wheel=False, force=True, silent=True)
     return next(out.glob(f"{NAME}-*/dist/*.tar.gz"))
 
 
