@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Text
@@ -39,7 +40,9 @@ class ActionEscalate(Action):
             intent, consecutive_fallbacks(events), handover.previous_bot_action(events)
         )
         try:
-            reference = service.open_ticket(
+            # The database call blocks: keep it off the action server's event loop.
+            reference = await asyncio.to_thread(
+                service.open_ticket,
                 conversation_id=tracker.sender_id,
                 reason=reason,
                 intents=handover.recent_intents(events),
@@ -100,7 +103,7 @@ class ActionSaveContact(Action):
             return []
         kind = "email" if "@" in contact else "phone"
         try:
-            service.set_contact(reference, kind, contact)
+            await asyncio.to_thread(service.set_contact, reference, kind, contact)
         except Exception:
             logger.exception("Could not save the contact on ticket %s", reference)
             dispatcher.utter_message(
