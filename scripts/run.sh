@@ -13,6 +13,9 @@ mkdir -p var
 export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export WIDGET_SESSION_SECRET="${WIDGET_SESSION_SECRET:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:${RASA_PORT:-5005}}"
+# Keep idle keep-alive connections longer than a busy Rasa may wait before
+# sending on them (the action server otherwise drops them under load).
+export SANIC_KEEP_ALIVE_TIMEOUT="${SANIC_KEEP_ALIVE_TIMEOUT:-75}"
 export WIDGET_SOCKET_URL="${WIDGET_SOCKET_URL:-$RASA_URL}"
 
 $BIN/python -c 'from components.model_info import spacy_model_info as i; print("spaCy model:", i()["label"])'
