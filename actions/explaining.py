@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider_values
+from actions.device_setup import username_hint
 from actions.topics import AnswerPlan, plan_inform, plan_topic
 from settings import load_settings
 
@@ -19,13 +20,21 @@ SETTINGS_VALUES = {
 }
 
 
-def send_plan(dispatcher: CollectingDispatcher, plan: AnswerPlan, protocol: str | None) -> None:
+def send_plan(
+    dispatcher: CollectingDispatcher, plan: AnswerPlan, protocol: str | None, domain: Dict[str, Any]
+) -> None:
     """Send the responses of ``plan``, filling provider values or saying they are missing."""
     values: Dict[str, str] = {
         "protocol_label": provider_values.PROTOCOL_LABELS.get(protocol or "", protocol or "")
     }
     if plan.needs_settings:
-        found, missing = SETTINGS_VALUES[plan.needs_settings](load_settings())
+        settings = load_settings()
+        found, missing = SETTINGS_VALUES[plan.needs_settings](settings)
+        if plan.needs_settings == "servers":
+            hint = username_hint(domain, settings)
+            found["username_hint"] = hint or ""
+            if not hint:
+                missing.append("formato del nome utente")
         if missing:
             dispatcher.utter_message(response="utter_setting_missing", missing=", ".join(missing))
             return
@@ -47,18 +56,21 @@ class ActionExplain(Action):
         protocol = tracker.get_slot("protocol")
         if intent == "inform":
             new_devices = any(
-                e.get("entity") in ("device", "mail_client")
-                for e in tracker.latest_message.get("entities") or []
+                next(tracker.get_latest_entity_values(kind), None)
+                for kind in ("device", "mail_client")
             )
             plan = plan_inform(tracker.get_slot("pending_topic"), protocol, new_devices)
         else:
             # A question about one named protocol is answered for that protocol.
-            named = {
-                e.get("value") for e in tracker.latest_message.get("entities") or []
-                if e.get("entity") == "protocol"
-            }
+            named = set(tracker.get_latest_entity_values("protocol"))
             if len(named) == 1:
                 protocol = named.pop()
             plan = plan_topic(intent, protocol)
-        send_plan(dispatcher, plan, protocol)
-        return [SlotSet("pending_topic", plan.pending_topic)]
+        send_plan(dispatcher, plan, protocol, domain)
+        events: List[EventType] = [SlotSet("pending_topic", plan.pending_topic)]
+        if tracker.get_slot("setup_pending"):
+            # The customer moved on from the set-up questions: the latest
+            # question asked is the one their next answer is for.
+            events += [SlotSet("setup_pending", False), SlotSet("setup_goal", None),
+                       SlotSet("setup_question", None)]
+        return events

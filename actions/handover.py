@@ -16,7 +16,7 @@ ACCOUNT_TOPICS = {
 }
 
 TICKET_SLOTS = ("protocol", "device", "devices", "mail_client", "recommended_protocol",
-                "rec_devices", "rec_offline", "rec_storage", "rec_space_backup")
+                "rec_devices", "rec_offline", "rec_storage", "rec_space")
 
 
 def escalation_reason(intent: Optional[str], fallback_streak: int, previous_action: Optional[str]) -> str:

@@ -33,13 +33,15 @@ def recommend(
     devices: Optional[str],
     offline: Optional[str],
     storage: Optional[str],
-    space_backup: Optional[str],
+    space: Optional[str],
 ) -> Recommendation:
     """Weigh the answers; ties go to IMAP, the protocol that loses no mail with a device.
 
-    ``devices`` is ``one``/``many``, ``offline`` and ``space_backup`` are
-    ``yes``/``no`` (``space_backup`` may be ``unknown``), ``storage`` is
-    ``server``/``device``. Unknown answers weigh nothing.
+    ``devices`` is ``one``/``many``, ``offline`` and ``space`` (is the
+    mailbox space enough to keep all mail on the server) are ``yes``/``no``,
+    ``storage`` is ``server``/``device``. Any answer may also be ``unknown``
+    or None: those weigh nothing. With no reason at all, the reason given is
+    that IMAP loses no mail when a device is lost.
     """
     imap: List[tuple[int, str]] = []
     pop3: List[tuple[int, str]] = []
@@ -55,9 +57,9 @@ def recommend(
         imap.append((2, "utter_reason_keep_on_server"))
     elif storage == "device":
         pop3.append((2, "utter_reason_keep_on_device"))
-    if space_backup == "yes":
+    if space == "yes":
         imap.append((1, "utter_reason_space_ok"))
-    elif space_backup == "no":
+    elif space == "no":
         pop3.append((1, "utter_reason_space_tight"))
 
     imap_score = sum(weight for weight, _ in imap)
@@ -65,6 +67,8 @@ def recommend(
     protocol = "pop3" if pop3_score > imap_score else "imap"
     chosen = pop3 if protocol == "pop3" else imap
     reasons = [name for _, name in sorted(chosen, key=lambda item: -item[0])]
+    if not reasons:
+        reasons = ["utter_reason_default_imap"]
 
     cautions = list(CAUTIONS[protocol])
     if protocol == "imap" and offline == "no":

@@ -1,4 +1,13 @@
-"""Rasa SDK glue: the four-question recommendation form and its verdict."""
+"""Rasa SDK glue: the recommendation form and its verdict.
+
+The form's slots have ``type: custom`` mappings without an action, so Rasa
+never extracts them on its own: ``validate_recommend_form`` reads the reply to
+the question being asked (``extract_<slot>``, decided by
+:func:`actions.answers.read_answer`). It runs only while the form is active,
+not on every message. A reply that is not an answer leaves the slot empty, the
+form rejects, and the dialogue rules answer the side question or the small
+talk before the same question is asked again.
+"""
 
 from __future__ import annotations
 
@@ -9,81 +18,71 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import parse_device_count, parse_space_backup, parse_storage, parse_yes_no
+from actions.answers import read_answer
 from actions.domain_text import response_text
 from actions.recommendation import recommend
 
-FORM_SLOTS = ["rec_devices", "rec_offline", "rec_storage", "rec_space_backup"]
-ALLOWED = {
-    "rec_devices": {"one", "many"},
-    "rec_offline": {"yes", "no"},
-    "rec_storage": {"server", "device", "unknown"},
-    "rec_space_backup": {"yes", "no", "unknown"},
-}
+FORM_SLOTS = ("rec_devices", "rec_offline", "rec_storage", "rec_space")
 
 
-def _checked(
-    slot: str, value: Optional[str], dispatcher: CollectingDispatcher
-) -> Dict[Text, Any]:
-    """Keep a recognised answer, or ask again politely."""
-    if value in ALLOWED[slot]:
-        return {slot: value}
-    dispatcher.utter_message(response="utter_rec_not_understood")
-    return {slot: None}
+def known_devices(tracker: Tracker) -> List[str]:
+    """Devices named so far in the conversation (the ``devices`` list slot)."""
+    return [d for d in (tracker.get_slot("devices") or []) if d]
 
 
 class ValidateRecommendForm(FormValidationAction):
-    """Turns button clicks and free text into normalised answers."""
+    """Turns button clicks and free text into the form's normalised answers."""
 
     def name(self) -> Text:
         return "validate_recommend_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
-        """Skip the device question when the customer already named two devices."""
-        slots = list(domain_slots)
-        devices = set(tracker.get_slot("devices") or [])
-        if len(devices) >= 2 and not tracker.get_slot("rec_devices"):
-            slots.remove("rec_devices")
-        return slots
+    def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        message = tracker.latest_message or {}
+        devices = list(tracker.get_latest_entity_values("device"))
+        reading = read_answer(slot, (message.get("intent") or {}).get("name"), message.get("text"),
+                              devices)
+        if reading.kind == "answer":
+            return {slot: reading.value}
+        if reading.kind == "unclear":
+            dispatcher.utter_message(response="utter_rec_not_understood")
+            # An explicit empty value: the form asks again instead of rejecting.
+            return {slot: None}
+        return {}
 
-    def validate_rec_devices(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if value is None or value in ALLOWED["rec_devices"]:
-            return {"rec_devices": value}
-        devices = [
-            e.get("value") for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") == "device"
-        ]
-        return _checked("rec_devices", parse_device_count(str(value), devices), dispatcher)
+    def extract_rec_devices(self, dispatcher, tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("rec_devices", dispatcher, tracker)
 
-    def validate_rec_offline(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if value is None or value in ALLOWED["rec_offline"]:
-            return {"rec_offline": value}
-        return _checked("rec_offline", parse_yes_no(str(value)), dispatcher)
+    def extract_rec_offline(self, dispatcher, tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("rec_offline", dispatcher, tracker)
 
-    def validate_rec_storage(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if value is None or value in ALLOWED["rec_storage"]:
-            return {"rec_storage": value}
-        return _checked("rec_storage", parse_storage(str(value)), dispatcher)
+    def extract_rec_storage(self, dispatcher, tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("rec_storage", dispatcher, tracker)
 
-    def validate_rec_space_backup(
-        self, value: Any, dispatcher, tracker, domain
-    ) -> Dict[Text, Any]:
-        if value is None or value in ALLOWED["rec_space_backup"]:
-            return {"rec_space_backup": value}
-        return _checked("rec_space_backup", parse_space_backup(str(value)), dispatcher)
+    def extract_rec_space(self, dispatcher, tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._extract("rec_space", dispatcher, tracker)
 
 
-def bullet_list(domain: Dict[str, Any], header: str, names: List[str]) -> str:
-    """A header line followed by one bullet per response text."""
-    lines = [response_text(domain, header) or ""]
-    lines += [f"• {response_text(domain, n)}" for n in names if response_text(domain, n)]
-    return "\n".join(line for line in lines if line)
+def bullets(domain: Dict[str, Any], names: List[str]) -> str:
+    """One bullet line per response text."""
+    return "\n".join(f"• {text}" for text in (response_text(domain, n) for n in names) if text)
+
+
+class ActionStartRecommendation(Action):
+    """Clears earlier answers and fills in what the customer already told us."""
+
+    def name(self) -> Text:
+        return "action_start_recommendation"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        events: List[EventType] = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if len(set(known_devices(tracker))) >= 2:
+            events.append(SlotSet("rec_devices", "many"))
+            dispatcher.utter_message(response="utter_recommend_intro_devices_known")
+        else:
+            dispatcher.utter_message(response="utter_recommend_intro")
+        return events
 
 
 class ActionRecommend(Action):
@@ -95,30 +94,12 @@ class ActionRecommend(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        devices = tracker.get_slot("rec_devices")
-        if not devices and len(set(tracker.get_slot("devices") or [])) >= 2:
-            devices = "many"
-        result = recommend(
-            devices,
-            tracker.get_slot("rec_offline"),
-            tracker.get_slot("rec_storage"),
-            tracker.get_slot("rec_space_backup"),
+        answers: List[Optional[str]] = [tracker.get_slot(slot) for slot in FORM_SLOTS]
+        result = recommend(*answers)
+        dispatcher.utter_message(
+            response=f"utter_recommend_{result.protocol}",
+            reasons=bullets(domain, result.reasons),
+            cautions=bullets(domain, result.cautions),
         )
-        parts = [
-            response_text(domain, f"utter_recommend_{result.protocol}") or "",
-            bullet_list(domain, "utter_recommend_reasons_header", result.reasons),
-            bullet_list(domain, "utter_recommend_cautions_header", result.cautions),
-        ]
-        dispatcher.utter_message(text="\n\n".join(p for p in parts if p))
         dispatcher.utter_message(response="utter_recommend_next")
         return [SlotSet("recommended_protocol", result.protocol)]
-
-
-class ActionResetRecommendation(Action):
-    """Clears earlier answers so the form can be filled again."""
-
-    def name(self) -> Text:
-        return "action_reset_recommendation"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        return [SlotSet(slot, None) for slot in FORM_SLOTS]

@@ -14,6 +14,13 @@ SITUATIONAL: Dict[str, str] = {
     "ask_backup_lost_device": "backup",
     "ask_sent_mail": "sent",
     "ask_speed_attachments": "speed",
+    "ask_drawbacks": "drawbacks",
+}
+
+# Topics answered for one protocol when one is named or known, else for both,
+# without asking which one is used.
+PER_PROTOCOL: Dict[str, str] = {
+    "ask_advantages": "advantages",
 }
 
 # Topics with one answer for everybody.
@@ -24,6 +31,8 @@ GENERAL: Dict[str, str] = {
     "ask_cost": "utter_cost",
     "ask_pop_keep_copy": "utter_pop_keep_copy",
     "ask_migrate_pop_to_imap": "utter_migrate_pop_to_imap",
+    "prefer_local_mail": "utter_prefer_local_mail",
+    "read_in_many_places": "utter_read_in_many_places",
 }
 
 # Topics whose answer needs values from the provider's settings.
@@ -70,6 +79,8 @@ def plan_topic(intent: str, protocol: Optional[str]) -> AnswerPlan:
         if proto:
             return AnswerPlan([f"utter_{topic}_{proto}"])
         return AnswerPlan([f"utter_{topic}_both"], pending_topic=intent)
+    if intent in PER_PROTOCOL:
+        return AnswerPlan([f"utter_{PER_PROTOCOL[intent]}_{proto or 'both'}"])
     if intent in GENERAL:
         return AnswerPlan([GENERAL[intent]])
     if intent in PROVIDER:

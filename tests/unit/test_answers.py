@@ -1,8 +1,17 @@
-"""Free-text answers to the recommendation questions."""
+"""Replies to the recommendation questions: free-text parsers and the answer/side-question decision."""
 
 import pytest
 
-from actions.answers import parse_device_count, parse_space_backup, parse_storage, parse_yes_no
+from actions.answers import (
+    BUTTON_VALUES,
+    looks_like_question,
+    parse_device_count,
+    parse_offline,
+    parse_space,
+    parse_storage,
+    parse_yes_no,
+    read_answer,
+)
 
 
 @pytest.mark.parametrize(
@@ -10,8 +19,8 @@ from actions.answers import parse_device_count, parse_space_backup, parse_storag
     [
         ("solo uno", "one"), ("uno solo", "one"), ("soltanto il pc", "one"), ("1", "one"),
         ("tre", "many"), ("2", "many"), ("telefono e pc", "many"), ("Più di uno", "many"),
-        ("piu di uno", "many"), ("cellulare, tablet e portatile", "many"), ("boh", None),
-        ("entrambi", "many"),
+        ("piu di uno", "many"), ("cellulare, tablet e portatile", "many"), ("boh", "unknown"),
+        ("entrambi", "many"), ("banana", None),
     ],
 )
 def test_device_count(text, expected):
@@ -26,7 +35,8 @@ def test_named_devices_count_as_many():
     "text, expected",
     [
         ("sì", "yes"), ("si spesso", "yes"), ("ogni tanto", "yes"), ("mi capita in treno", "yes"),
-        ("no", "no"), ("mai", "no"), ("non mi capita", "no"), ("boh", None), ("", None),
+        ("no", "no"), ("mai", "no"), ("non mi capita", "no"), ("boh", "unknown"), ("", None),
+        ("non lo so", "unknown"), ("banana", None),
     ],
 )
 def test_yes_no(text, expected):
@@ -35,9 +45,18 @@ def test_yes_no(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
+    [("sono sempre connesso", "no"), ("quando vado in montagna", "yes"), ("in treno mai", "no")],
+)
+def test_offline(text, expected):
+    assert parse_offline(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
     [
         ("sul server", "server"), ("ovunque", "server"), ("solo sul mio pc", "device"),
         ("sul dispositivo", "device"), ("non saprei", "unknown"), ("banana", None),
+        ("non sui vostri server, sul mio computer", "device"),
     ],
 )
 def test_storage(text, expected):
@@ -46,7 +65,66 @@ def test_storage(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("sì, tutto ok", "yes"), ("no", "no"), ("non lo so", "unknown"), ("boh", "unknown")],
+    [("sì, tutto ok", "yes"), ("no", "no"), ("non lo so", "unknown"), ("boh", "unknown"),
+     ("ne ho in abbondanza, basta e avanza", "yes"), ("è piccola, si riempie sempre", "no"),
+     ("mi sa che non mi basta", "no")],
 )
-def test_space_backup(text, expected):
-    assert parse_space_backup(text) == expected
+def test_space(text, expected):
+    assert parse_space(text) == expected
+
+
+@pytest.mark.parametrize("text", ["e se si riempie?", "cosa succede se cancello", "come funziona"])
+def test_questions_are_recognised(text):
+    assert looks_like_question(text)
+
+
+@pytest.mark.parametrize("text", ["no mai", "solo il pc", "lo spazio è poco"])
+def test_statements_are_not_questions(text):
+    assert not looks_like_question(text)
+
+
+def test_every_button_of_a_question_gives_its_value():
+    for slot, buttons in BUTTON_VALUES.items():
+        for intent, value in buttons.items():
+            assert read_answer(slot, intent, f"/{intent}").value == value
+
+
+def test_a_button_of_another_question_is_not_taken():
+    assert read_answer("rec_devices", "choose_server", "/choose_server").kind == "unclear"
+    assert read_answer("rec_devices", "affirm", "/affirm").kind == "unclear"
+
+
+@pytest.mark.parametrize("intent", ["request_human", "goodbye", "ask_recommendation", "oos_billing"])
+def test_leaving_intents_are_never_answers(intent):
+    # even when the words would parse ("no" in "no, voglio un operatore")
+    assert read_answer("rec_offline", intent, "no, passami un operatore").kind == "not_an_answer"
+
+
+def test_topic_words_in_a_statement_are_an_answer():
+    reading = read_answer("rec_space", "ask_mailbox_full", "la casella è piccola e i backup li faccio io")
+    assert reading.kind == "answer" and reading.value == "no"
+
+
+def test_a_real_side_question_is_not_an_answer():
+    assert read_answer("rec_space", "ask_mailbox_full", "e se la casella si riempie?").kind == "not_an_answer"
+    assert read_answer("rec_offline", "ask_offline", "con imap si legge senza rete?").kind == "not_an_answer"
+
+
+def test_thanks_is_not_an_answer_unless_it_answers():
+    assert read_answer("rec_devices", "thank", "grazie mille").kind == "not_an_answer"
+    assert read_answer("rec_offline", "thank", "sì grazie").value == "yes"
+
+
+def test_an_answer_attempt_that_cannot_be_read_is_unclear():
+    assert read_answer("rec_devices", "affirm", "sì").kind == "unclear"
+    assert read_answer("rec_storage", "nlu_fallback", "banana").kind == "unclear"
+
+
+def test_typed_yes_and_no_answer_yes_no_questions():
+    assert read_answer("rec_offline", "deny", "nope").value == "no"
+    assert read_answer("rec_space", "affirm", "yep").value == "yes"
+
+
+def test_dont_know_moves_on():
+    for slot in BUTTON_VALUES:
+        assert read_answer(slot, "inform", "non lo so").value == "unknown"

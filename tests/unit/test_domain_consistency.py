@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from actions.recommendation import CAUTIONS, recommend
-from actions.topics import GENERAL, PROVIDER, SITUATIONAL
+from actions.topics import GENERAL, PER_PROTOCOL, PROVIDER, SITUATIONAL
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -26,6 +26,9 @@ def test_all_topic_answers_exist():
     for topic in SITUATIONAL.values():
         for variant in ("imap", "pop3", "both"):
             assert f"utter_{topic}_{variant}" in RESPONSES
+    for topic in PER_PROTOCOL.values():
+        for variant in ("imap", "pop3", "both"):
+            assert f"utter_{topic}_{variant}" in RESPONSES
     for response in list(GENERAL.values()) + list(PROVIDER.values()):
         assert response in RESPONSES
 
@@ -40,8 +43,32 @@ def test_all_reasons_and_cautions_exist():
 
 
 def test_every_topic_intent_has_a_clarification_label():
-    for intent in list(SITUATIONAL) + list(GENERAL) + list(PROVIDER):
+    for intent in list(SITUATIONAL) + list(PER_PROTOCOL) + list(GENERAL) + list(PROVIDER):
         assert f"utter_label_{intent}" in RESPONSES
+
+
+def test_every_topic_intent_is_a_domain_intent_answered_by_a_rule():
+    rules = (ROOT / "data" / "rules.yml").read_text(encoding="utf-8")
+    for intent in list(SITUATIONAL) + list(PER_PROTOCOL) + list(GENERAL) + list(PROVIDER):
+        assert intent in DOMAIN["intents"], intent
+        assert f"intent: {intent}" in rules, intent
+
+
+def test_form_slots_are_filled_only_by_the_form():
+    """No slot of the recommendation form has a mapping that Rasa runs on every message."""
+    from actions.answers import BUTTON_VALUES
+
+    required = DOMAIN["forms"]["recommend_form"]["required_slots"]
+    assert sorted(required) == sorted(BUTTON_VALUES)
+    for slot in required:
+        assert DOMAIN["slots"][slot]["mappings"] == [{"type": "custom"}], slot
+
+
+def test_no_slot_mapping_runs_an_action():
+    """A custom mapping with an action would call the action server on every user message."""
+    for name, slot in DOMAIN["slots"].items():
+        for mapping in slot.get("mappings") or []:
+            assert "action" not in mapping, name
 
 
 def test_button_payloads_are_intents_of_the_domain():

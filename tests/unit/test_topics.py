@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.topics import GENERAL, PROVIDER, SITUATIONAL, plan_inform, plan_topic
+from actions.topics import GENERAL, PER_PROTOCOL, PROVIDER, SITUATIONAL, plan_inform, plan_topic
 
 
 @pytest.mark.parametrize("intent", sorted(SITUATIONAL))
@@ -37,3 +37,12 @@ def test_provider_topics_need_settings():
         assert plan_topic(intent, None).needs_settings in ("servers", "support", "webmail")
     for intent in GENERAL:
         assert plan_topic(intent, "imap").needs_settings is None
+
+
+@pytest.mark.parametrize("intent", sorted(PER_PROTOCOL))
+def test_per_protocol_topics_never_ask_back(intent):
+    topic = PER_PROTOCOL[intent]
+    assert plan_topic(intent, "pop3").responses == [f"utter_{topic}_pop3"]
+    plan = plan_topic(intent, None)
+    assert plan.responses == [f"utter_{topic}_both"]
+    assert plan.pending_topic is None
