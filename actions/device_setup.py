@@ -10,14 +10,15 @@ whose payloads are plain Italian text the NLU reads as entities.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import setup_guide
-from settings import load_settings
+from actions.domain_text import response_text
+from settings import ProviderSettings, load_settings
 
 #: Slots this action sets (declared in the domain with ``type: custom`` mappings).
 PENDING_SLOT = "setup_pending"
@@ -25,7 +26,28 @@ GOAL_SLOT = "setup_goal"
 QUESTION_SLOT = "setup_question"
 
 
-def setup_events(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:
+def with_continuations(name: str, responses: Dict[str, Any]) -> List[str]:
+    """``name`` and its continuation bubbles ``name_2``, ``name_3``... found in the domain.
+
+    Long guides are split in the domain so that each chat bubble stays short;
+    an editor can split any guide further by adding the next ``_N`` response.
+    """
+    names = [name]
+    while f"{name}_{len(names) + 1}" in responses:
+        names.append(f"{name}_{len(names) + 1}")
+    return names
+
+
+def username_hint(domain: Dict[str, Any], settings: ProviderSettings) -> Optional[str]:
+    """What to type as user name, in the domain's words, or None when not configured."""
+    if not settings.username_format:
+        return None
+    return response_text(domain, f"utter_username_{settings.username_format}")
+
+
+def setup_events(
+    tracker: Tracker, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> List[EventType]:
     """Plan the next step from the tracker, send its messages, return slot events."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     goal = setup_guide.goal_for_intent(intent, tracker.get_slot(GOAL_SLOT))
@@ -37,17 +59,24 @@ def setup_events(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Eve
         list(tracker.get_latest_entity_values("device")),
         answered_question=tracker.get_slot(QUESTION_SLOT) if answering else None,
     )
+    settings = load_settings()
     outcome = setup_guide.plan_setup(
-        client, device, tracker.get_slot("protocol"), load_settings(), goal=goal
+        client, device, tracker.get_slot("protocol"), settings, goal=goal,
+        username_hint=username_hint(domain, settings),
     )
+    responses = domain.get("responses") or {}
     for message in outcome.messages:
-        dispatcher.utter_message(response=message.response, **dict(message.values))
+        for name in with_continuations(message.response, responses):
+            dispatcher.utter_message(response=name, **dict(message.values))
 
     events: List[EventType] = [
         SlotSet(PENDING_SLOT, outcome.pending),
         SlotSet(GOAL_SLOT, goal if outcome.pending else None),
         SlotSet(QUESTION_SLOT, outcome.kind if outcome.pending else None),
     ]
+    if tracker.get_slot("pending_topic"):
+        # A set-up question now waits for the answer, not the earlier topic.
+        events.append(SlotSet("pending_topic", None))
     if outcome.slot_client and outcome.slot_client != tracker.get_slot("mail_client"):
         # Remember the resolved client (e.g. apple_mail -> apple_mail_ios).
         events.append(SlotSet("mail_client", outcome.slot_client))
@@ -63,4 +92,4 @@ class ActionSetupGuide(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return setup_events(tracker, dispatcher)
+        return setup_events(tracker, dispatcher, domain)

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import handover
 from actions.clarification import consecutive_fallbacks
-from actions.provider_values import support_contact_line
+from actions.provider_values import ticket_failed_message
 from settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -52,18 +52,19 @@ class ActionEscalate(Action):
             )
         except Exception:  # the customer must get an answer even if the DB is down
             logger.exception("Could not open an escalation ticket")
-            dispatcher.utter_message(
-                response="utter_ticket_failed", support_contact=support_contact_line(settings)
-            )
+            response, values = ticket_failed_message(settings)
+            dispatcher.utter_message(response=response, **values)
             return []
         dispatcher.utter_message(response="utter_escalated_ticket", ticket_ref=reference)
         if hours.is_office_open(datetime.now(timezone.utc), settings):
             dispatcher.utter_message(response="utter_agent_coming")
             return [SlotSet("ticket_ref", reference), ConversationPaused()]
-        dispatcher.utter_message(
-            response="utter_ask_wants_contact",
-            support_hours=settings.support_hours_text or "non indicati",
-        )
+        if settings.support_hours_text:
+            dispatcher.utter_message(
+                response="utter_ask_wants_contact", support_hours=settings.support_hours_text
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_wants_contact_no_hours")
         return [SlotSet("ticket_ref", reference)]
 
 
@@ -106,10 +107,8 @@ class ActionSaveContact(Action):
             await asyncio.to_thread(service.set_contact, reference, kind, contact)
         except Exception:
             logger.exception("Could not save the contact on ticket %s", reference)
-            dispatcher.utter_message(
-                response="utter_ticket_failed",
-                support_contact=support_contact_line(load_settings()),
-            )
+            response, values = ticket_failed_message(load_settings())
+            dispatcher.utter_message(response=response, **values)
             return []
         dispatcher.utter_message(response="utter_contact_saved", contact=contact, ticket_ref=reference)
         return []

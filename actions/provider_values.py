@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from settings import MailServer, ProviderSettings
 
@@ -45,10 +45,18 @@ def support_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str
     return values, missing
 
 
-def support_contact_line(settings: ProviderSettings) -> str:
-    """One line with whatever support contact is configured."""
+def support_contact_line(settings: ProviderSettings) -> Optional[str]:
+    """Phone and e-mail of the support desk as configured, or None when neither is."""
     parts = [p for p in (settings.support_phone, settings.support_email) if p]
-    return " / ".join(parts) if parts else "i contatti sul sito di " + settings.name
+    return " / ".join(parts) if parts else None
+
+
+def ticket_failed_message(settings: ProviderSettings) -> Tuple[str, Dict[str, str]]:
+    """Response (and its values) for "I could not record your request"."""
+    contact = support_contact_line(settings)
+    if contact:
+        return "utter_ticket_failed", {"support_contact": contact}
+    return "utter_ticket_failed_no_contact", {}
 
 
 def webmail_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]]:

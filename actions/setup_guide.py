@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
+from actions.client_names import client_name, with_preposition
 from autoconfig import links
 from autoconfig.validation import missing_servers
 from settings import ProviderSettings
@@ -42,19 +43,6 @@ DEVICES: Tuple[str, ...] = ("smartphone", "iphone", "ipad", "tablet", "pc", "lap
 PROTOCOLS: Tuple[str, ...] = ("imap", "pop3")
 GOALS: Tuple[str, ...] = ("guide", "keep_copy", "migrate")
 
-CLIENT_LABELS: Dict[str, str] = {
-    "outlook": "Outlook",
-    "outlook_new": "il nuovo Outlook per Windows",
-    "outlook_classic": "Outlook classico",
-    "thunderbird": "Thunderbird",
-    "apple_mail": "Mail di Apple",
-    "apple_mail_ios": "Mail su iPhone o iPad",
-    "apple_mail_mac": "Mail sul Mac",
-    "gmail_app": "l'app Gmail",
-    "samsung_email": "Samsung Email",
-    "windows_mail": "Posta di Windows",
-    OTHER: "qualunque app di posta",
-}
 
 _COMPUTERS = frozenset({"pc", "laptop"})
 _APPLE_MOBILE = frozenset({"iphone", "ipad"})
@@ -85,7 +73,6 @@ AUTOCONFIG_KIND: Dict[str, str] = {
 
 SECURITY_LABELS: Dict[str, str] = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}
 PROTOCOL_LABELS: Dict[str, str] = {"imap": "IMAP", "pop3": "POP3"}
-USERNAME_HINT = "il tuo indirizzo email completo"
 
 # ---------------------------------------------------------------- responses
 
@@ -106,6 +93,7 @@ SERVER_NAMES_IT: Dict[str, str] = {
     "imap": "server IMAP",
     "pop3": "server POP3",
     "smtp": "server SMTP",
+    "username": "formato del nome utente",
 }
 
 _ASK_CLIENT_BY_DEVICE: Dict[str, str] = {
@@ -335,13 +323,19 @@ def template_values(
     protocol: str,
     settings: ProviderSettings,
     email_address: Optional[str] = None,
-    client_label: Optional[str] = None,
+    named_client: Optional[str] = None,
+    username_hint: Optional[str] = None,
 ) -> Dict[str, str]:
-    """Placeholder values for a guide (assumes the needed servers are usable)."""
+    """Placeholder values for a guide (assumes the needed servers are usable).
+
+    ``named_client`` is the app the customer named, when the guide is the
+    generic one (e.g. Outlook on a phone); its name fills ``{client_label}``,
+    ``{client_in}`` ("nell'app Gmail") and ``{client_in_cap}``.
+    """
     incoming = settings.server(protocol)
     smtp = settings.smtp
     return {
-        "client_label": client_label or CLIENT_LABELS.get(client, "qualunque app di posta"),
+        **client_values(named_client or client),
         "protocol_label": PROTOCOL_LABELS[protocol],
         "incoming_host": incoming.host or "",
         "incoming_port": str(incoming.port or ""),
@@ -349,8 +343,17 @@ def template_values(
         "smtp_host": smtp.host or "",
         "smtp_port": str(smtp.port or ""),
         "smtp_security": SECURITY_LABELS.get(smtp.security or "", ""),
-        "username_hint": email_address or USERNAME_HINT,
+        "username_hint": email_address or username_hint or "",
         "autoconfig_link": autoconfig_link(client, protocol, settings, email_address),
+    }
+
+
+def client_values(client: Optional[str]) -> Dict[str, str]:
+    """The app's name for the ``{client_label}``, ``{client_in}``, ``{client_in_cap}`` slots."""
+    return {
+        "client_label": client_name(client),
+        "client_in": with_preposition("in", client),
+        "client_in_cap": with_preposition("in", client, capital=True),
     }
 
 
@@ -377,6 +380,7 @@ def plan_setup(
     settings: ProviderSettings,
     goal: str = "guide",
     email_address: Optional[str] = None,
+    username_hint: Optional[str] = None,
 ) -> Outcome:
     """Decide the next step for ``goal``.
 
@@ -385,6 +389,8 @@ def plan_setup(
     (POP3 copy on the server for that client), ``migrate`` (safe move from POP3
     to IMAP for that client, with the IMAP values). For these two, when the
     client is not known at all, the general answer comes before the question.
+    ``username_hint`` says what to type as user name (from the provider's
+    settings; without it the guide says the setting is missing).
     ``email_address`` must be already validated; it personalises the user name
     and the Apple link.
     """
@@ -396,10 +402,9 @@ def plan_setup(
     assert client is not None
     named = normalize_client(mail_client)
     keep = client if client in CLIENTS else named
-    label = CLIENT_LABELS.get(named or "", None)
 
     if goal == "keep_copy":
-        values = {"client_label": label or CLIENT_LABELS.get(client, "qualunque app di posta")}
+        values = client_values(named or client)
         message = Message(response_name(goal, client), values)
         return Outcome("guide", (message,), client, "pop3", slot_client=keep)
 
@@ -408,6 +413,8 @@ def plan_setup(
         return Outcome("ask_protocol", (Message(ASK_PROTOCOL),), client, slot_client=keep)
 
     missing = missing_servers(settings, [proto, "smtp"])
+    if not username_hint and not email_address:
+        missing.append("username")
     if missing:
         text = _join_it([SERVER_NAMES_IT[kind] for kind in missing])
         message = Message(MISSING_SETTING, {"missing": text})
@@ -415,7 +422,7 @@ def plan_setup(
             "missing_setting", (message,), client, proto, tuple(missing), slot_client=keep
         )
 
-    values = template_values(client, proto, settings, email_address, label)
+    values = template_values(client, proto, settings, email_address, named, username_hint)
     messages = [Message(response_name(goal, client), values)]
     if goal == "guide" and proto == "pop3":
         messages.append(Message(response_name("keep_copy", client), values))

@@ -17,6 +17,7 @@ import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "provider.yml"
 ENV_VAR = "PROVIDER_SETTINGS"
+USERNAME_FORMATS = ("email", "local_part")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class ProviderSettings:
     public_url: str = "http://127.0.0.1:8080"
     allowed_origins: List[str] = field(default_factory=list)
     max_message_chars: int = 2000
+    #: What customers type as user name: ``email`` (the full address) or
+    #: ``local_part`` (the part before the @); None when not configured.
+    username_format: Optional[str] = None
 
     def server(self, kind: str) -> MailServer:
         """Return the server for ``imap``, ``pop3`` or ``smtp``."""
@@ -109,7 +113,17 @@ def parse_settings(raw: Dict[str, Any]) -> ProviderSettings:
         public_url=(_text(web.get("public_url")) or "http://127.0.0.1:8080").rstrip("/"),
         allowed_origins=[str(o).strip() for o in web.get("allowed_origins") or [] if o],
         max_message_chars=int(web.get("max_message_chars") or 2000),
+        username_format=_username_format(servers.get("username")),
     )
+
+
+def _username_format(value: Any) -> Optional[str]:
+    text = _text(value)
+    if text is None:
+        return None
+    if text not in USERNAME_FORMATS:
+        raise ValueError(f"servers.username must be one of {USERNAME_FORMATS}, not {text!r}")
+    return text
 
 
 def settings_path() -> Path:

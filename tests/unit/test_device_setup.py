@@ -11,10 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
 from actions.device_setup import ActionSetupGuide  # noqa: E402
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def run(
@@ -33,7 +36,7 @@ def run(
         latest_action_name="action_listen",
     )
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionSetupGuide().run(dispatcher, tracker, {}))
+    events = asyncio.run(ActionSetupGuide().run(dispatcher, tracker, DOMAIN))
     slot_events = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     return dispatcher.messages, slot_events
 
@@ -63,10 +66,16 @@ def test_full_guide_with_template_values() -> None:
         setup_goal="guide",
         setup_question="ask_client",
     )
-    (message,) = messages
+    # a long guide comes as short bubbles: the guide and its continuation
+    assert [m["response"] for m in messages] == [
+        "utter_setup_apple_mail_ios", "utter_setup_apple_mail_ios_2"]
+    message = messages[0]
+    assert messages[1]["incoming_port"] == message["incoming_port"]
     assert message["response"] == "utter_setup_apple_mail_ios"
     assert message["incoming_host"] == "imap.example.org"
     assert message["autoconfig_link"].endswith("/mobileconfig?protocol=imap")
+    # the user-name format comes from the settings, in the domain's words
+    assert message["username_hint"] == "il tuo indirizzo email completo"
     assert slots["setup_pending"] is False and slots["setup_goal"] is None
     assert slots["mail_client"] == "apple_mail_ios"
 
@@ -104,4 +113,5 @@ def test_goal_is_kept_across_questions() -> None:
         setup_goal="migrate",
         setup_question="ask_device",
     )
-    assert [m["response"] for m in messages] == ["utter_migrate_pop_to_imap_samsung_email"]
+    assert [m["response"] for m in messages] == [
+        "utter_migrate_pop_to_imap_samsung_email", "utter_migrate_pop_to_imap_samsung_email_2"]

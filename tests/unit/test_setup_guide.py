@@ -24,6 +24,15 @@ SERVERS: Dict[str, Any] = {
 }
 
 
+HINT = "il tuo indirizzo email completo"
+
+
+def plan(*args: Any, **kwargs: Any) -> "sg.Outcome":
+    """``plan_setup`` with the user-name hint that the example settings give."""
+    kwargs.setdefault("username_hint", HINT)
+    return sg.plan_setup(*args, **kwargs)
+
+
 def make_settings(**servers: Optional[Dict[str, Any]]) -> ProviderSettings:
     merged = dict(SERVERS)
     for kind, value in servers.items():
@@ -131,31 +140,31 @@ def test_resolve_client(client, device, expected) -> None:
     ],
 )
 def test_only_a_device_asks_which_app(settings, device, response) -> None:
-    outcome = sg.plan_setup(None, device, "imap", settings)
+    outcome = plan(None, device, "imap", settings)
     assert outcome.kind == "ask_client" and outcome.pending
     assert [m.response for m in outcome.messages] == [response]
 
 
 def test_nothing_known_asks_the_device(settings) -> None:
-    outcome = sg.plan_setup(None, None, None, settings)
+    outcome = plan(None, None, None, settings)
     assert outcome.kind == "ask_device"
     assert outcome.messages[0].response == sg.ASK_DEVICE
 
 
 def test_outlook_asks_new_or_classic(settings) -> None:
-    outcome = sg.plan_setup("outlook", "pc", "imap", settings)
+    outcome = plan("outlook", "pc", "imap", settings)
     assert outcome.kind == "ask_outlook_version"
     assert outcome.messages[0].response == sg.ASK_OUTLOOK_VERSION
 
 
 def test_apple_mail_asks_which_device(settings) -> None:
-    outcome = sg.plan_setup("apple_mail", None, "imap", settings)
+    outcome = plan("apple_mail", None, "imap", settings)
     assert outcome.kind == "ask_apple_device"
     assert outcome.messages[0].response == sg.ASK_APPLE_DEVICE
 
 
 def test_unknown_protocol_is_asked_after_the_client(settings) -> None:
-    outcome = sg.plan_setup("thunderbird", "pc", None, settings)
+    outcome = plan("thunderbird", "pc", None, settings)
     assert outcome.kind == "ask_protocol" and outcome.pending
     assert outcome.messages[0].response == sg.ASK_PROTOCOL
     assert outcome.slot_client == "thunderbird"
@@ -191,7 +200,7 @@ def test_choose_inputs(slots, entities, expected) -> None:
 def test_answer_without_app_means_other_app(settings) -> None:
     client, device = sg.choose_inputs(None, "pc", [], [], answered_question="ask_client")
     assert (client, device) == (sg.OTHER, "pc")
-    outcome = sg.plan_setup(client, device, "imap", settings)
+    outcome = plan(client, device, "imap", settings)
     assert outcome.messages[0].response == "utter_setup_generic"
     assert outcome.slot_client == sg.OTHER
     # ...but not after a protocol question
@@ -206,7 +215,7 @@ def test_answer_without_app_means_other_app(settings) -> None:
 @pytest.mark.parametrize("client", sg.CLIENTS)
 def test_every_client_gets_its_guide_with_server_values(settings, client) -> None:
     device = {"apple_mail_ios": "iphone", "apple_mail_mac": "mac"}.get(client)
-    outcome = sg.plan_setup(client, device, "imap", settings)
+    outcome = plan(client, device, "imap", settings)
     assert outcome.kind == "guide" and not outcome.pending
     assert outcome.client == client and outcome.slot_client == client
     (message,) = outcome.messages
@@ -224,7 +233,7 @@ def test_every_client_gets_its_guide_with_server_values(settings, client) -> Non
 
 
 def test_pop3_guide_adds_the_keep_copy_advice(settings) -> None:
-    outcome = sg.plan_setup("outlook_classic", "pc", "pop3", settings)
+    outcome = plan("outlook_classic", "pc", "pop3", settings)
     assert [m.response for m in outcome.messages] == [
         "utter_setup_outlook_classic",
         "utter_pop_keep_copy_outlook_classic",
@@ -259,12 +268,12 @@ def test_pop3_guide_adds_the_keep_copy_advice(settings) -> None:
     ],
 )
 def test_autoconfig_links(settings, client, device, protocol, link) -> None:
-    outcome = sg.plan_setup(client, device, protocol, settings)
+    outcome = plan(client, device, protocol, settings)
     assert outcome.messages[0].values["autoconfig_link"] == link
 
 
 def test_known_address_personalises_link_and_user_name(settings) -> None:
-    outcome = sg.plan_setup("apple_mail", "ipad", "pop3", settings, email_address="a+b@example.org")
+    outcome = plan("apple_mail", "ipad", "pop3", settings, email_address="a+b@example.org")
     values = outcome.messages[0].values
     assert values["autoconfig_link"] == (
         "https://aiuto.example.org/mobileconfig?protocol=pop&emailaddress=a%2Bb@example.org"
@@ -273,7 +282,7 @@ def test_known_address_personalises_link_and_user_name(settings) -> None:
 
 
 def test_generic_guide_names_the_app(settings) -> None:
-    outcome = sg.plan_setup("outlook", "iphone", "imap", settings)
+    outcome = plan("outlook", "iphone", "imap", settings)
     (message,) = outcome.messages
     assert message.response == "utter_setup_generic"
     assert message.values["client_label"] == "Outlook"
@@ -285,14 +294,14 @@ def test_generic_guide_names_the_app(settings) -> None:
 
 def test_missing_incoming_server_is_said_not_guessed() -> None:
     settings = make_settings(pop3=None)
-    outcome = sg.plan_setup("thunderbird", "pc", "pop3", settings)
+    outcome = plan("thunderbird", "pc", "pop3", settings)
     assert outcome.kind == "missing_setting" and not outcome.pending
     assert outcome.missing == ("pop3",)
     (message,) = outcome.messages
     assert message.response == "utter_setting_missing"
     assert message.values == {"missing": "server POP3"}
     # IMAP still works
-    assert sg.plan_setup("thunderbird", "pc", "imap", settings).kind == "guide"
+    assert plan("thunderbird", "pc", "imap", settings).kind == "guide"
 
 
 def test_incomplete_or_unknown_security_counts_as_missing() -> None:
@@ -300,7 +309,7 @@ def test_incomplete_or_unknown_security_counts_as_missing() -> None:
         imap={"host": "imap.example.org", "port": 993},
         smtp={"host": "smtp.example.org", "port": 465, "security": "plain"},
     )
-    outcome = sg.plan_setup("gmail_app", "smartphone", "imap", settings)
+    outcome = plan("gmail_app", "smartphone", "imap", settings)
     assert outcome.missing == ("imap", "smtp")
     assert outcome.messages[0].values["missing"] == "server IMAP e server SMTP"
 
@@ -311,14 +320,14 @@ def test_incomplete_or_unknown_security_counts_as_missing() -> None:
 @pytest.mark.parametrize("client", sg.CLIENTS)
 def test_keep_copy_per_client_needs_no_protocol(client) -> None:
     device = {"apple_mail_ios": "iphone", "apple_mail_mac": "mac"}.get(client)
-    outcome = sg.plan_setup(client, device, None, make_settings(pop3=None), goal="keep_copy")
+    outcome = plan(client, device, None, make_settings(pop3=None), goal="keep_copy")
     assert [m.response for m in outcome.messages] == [f"utter_pop_keep_copy_{client}"]
 
 
 @pytest.mark.parametrize("client", sg.CLIENTS)
 def test_migrate_per_client_uses_imap_values(settings, client) -> None:
     device = {"apple_mail_ios": "iphone", "apple_mail_mac": "mac"}.get(client)
-    outcome = sg.plan_setup(client, device, "pop3", settings, goal="migrate")
+    outcome = plan(client, device, "pop3", settings, goal="migrate")
     (message,) = outcome.messages
     assert message.response == f"utter_migrate_pop_to_imap_{client}"
     assert message.values["incoming_host"] == "imap.example.org"
@@ -326,7 +335,7 @@ def test_migrate_per_client_uses_imap_values(settings, client) -> None:
 
 
 def test_migrate_without_imap_setting_is_missing() -> None:
-    outcome = sg.plan_setup("thunderbird", "pc", "pop3", make_settings(imap=None), goal="migrate")
+    outcome = plan("thunderbird", "pc", "pop3", make_settings(imap=None), goal="migrate")
     assert outcome.kind == "missing_setting" and outcome.missing == ("imap",)
 
 
@@ -335,18 +344,18 @@ def test_migrate_without_imap_setting_is_missing() -> None:
     [("keep_copy", "utter_pop_keep_copy"), ("migrate", "utter_migrate_pop_to_imap")],
 )
 def test_unknown_client_gets_overview_then_question(settings, goal, overview) -> None:
-    outcome = sg.plan_setup(None, None, None, settings, goal=goal)
+    outcome = plan(None, None, None, settings, goal=goal)
     assert [m.response for m in outcome.messages] == [overview, sg.ASK_DEVICE]
-    outcome = sg.plan_setup(None, "smartphone", None, settings, goal=goal)
+    outcome = plan(None, "smartphone", None, settings, goal=goal)
     assert [m.response for m in outcome.messages] == [overview, sg.ASK_CLIENT_ANDROID]
     # a narrower question (which Outlook) comes alone
-    outcome = sg.plan_setup("outlook", "pc", None, settings, goal=goal)
+    outcome = plan("outlook", "pc", None, settings, goal=goal)
     assert [m.response for m in outcome.messages] == [sg.ASK_OUTLOOK_VERSION]
 
 
 def test_unknown_goal_is_an_error(settings) -> None:
     with pytest.raises(ValueError):
-        sg.plan_setup("thunderbird", None, "imap", settings, goal="teleport")
+        plan("thunderbird", None, "imap", settings, goal="teleport")
 
 
 @pytest.mark.parametrize(
@@ -372,7 +381,7 @@ def test_example_settings_file_gives_complete_guides() -> None:
     for client in sg.CLIENTS:
         device = {"apple_mail_ios": "iphone", "apple_mail_mac": "mac"}.get(client)
         for protocol in sg.PROTOCOLS:
-            outcome = sg.plan_setup(client, device, protocol, settings)
+            outcome = plan(client, device, protocol, settings)
             assert outcome.kind == "guide"
             assert all(outcome.messages[0].values[k] for k in ("incoming_host", "smtp_port"))
 
@@ -402,3 +411,10 @@ def test_domain_defines_every_response_with_known_placeholders(settings) -> None
             for button in variant.get("buttons") or []:
                 if name.startswith("utter_ask_setup"):
                     assert not button["payload"].startswith("/"), f"{name}: plain-text payloads"
+
+
+def test_unknown_user_name_format_is_said_not_guessed(settings) -> None:
+    outcome = plan("thunderbird", "pc", "imap", settings, username_hint=None)
+    assert outcome.kind == "missing_setting"
+    assert outcome.missing == ("username",)
+    assert outcome.messages[0].values["missing"] == "formato del nome utente"
