@@ -14,7 +14,7 @@ from typing import Optional
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from autoconfig.validation import AutoconfigError, require_servers, usable_incoming
+from autoconfig.validation import AutoconfigError, login_name, require_servers, usable_incoming
 from autoconfig.xmlout import serialize
 from settings import MailServer, ProviderSettings
 
@@ -74,13 +74,13 @@ def parse_request(body: bytes) -> str:
     return address
 
 
-def _protocol(account: ET.Element, kind: str, server: MailServer, address: str) -> None:
+def _protocol(account: ET.Element, kind: str, server: MailServer, login: str) -> None:
     node = ET.SubElement(account, "Protocol")
     ET.SubElement(node, "Type").text = kind.upper()
     ET.SubElement(node, "Server").text = server.host
     ET.SubElement(node, "Port").text = str(server.port)
     ET.SubElement(node, "DomainRequired").text = "off"
-    ET.SubElement(node, "LoginName").text = address
+    ET.SubElement(node, "LoginName").text = login
     ET.SubElement(node, "SPA").text = "off"
     ET.SubElement(node, "SSL").text = "on"
     # Encryption overrides SSL: "SSL" is implicit TLS, "TLS" is STARTTLS.
@@ -98,6 +98,7 @@ def build_response(address: str, settings: ProviderSettings) -> bytes:
     """
     incoming = usable_incoming(settings)
     smtp = require_servers(settings, ["smtp"])["smtp"]
+    login = login_name(address, settings)
     # Default namespaces written as plain attributes: Outlook expects
     # unprefixed elements, which ElementTree would otherwise prefix (ns0:...).
     root = ET.Element("Autodiscover", {"xmlns": RESPONSE_NS})
@@ -106,6 +107,6 @@ def build_response(address: str, settings: ProviderSettings) -> bytes:
     ET.SubElement(account, "AccountType").text = "email"
     ET.SubElement(account, "Action").text = "settings"
     for kind, server in incoming.items():
-        _protocol(account, kind, server, address)
-    _protocol(account, "smtp", smtp, address)
+        _protocol(account, kind, server, login)
+    _protocol(account, "smtp", smtp, login)
     return serialize(root)

@@ -13,7 +13,7 @@ import plistlib
 import uuid
 from typing import Any, Dict, Tuple
 
-from autoconfig.validation import require_servers
+from autoconfig.validation import login_name, require_servers
 from settings import MailServer, ProviderSettings
 
 #: Namespace of every UUID this module derives.
@@ -38,7 +38,7 @@ def _identifier_prefix(address: str) -> str:
     return ".".join(reversed(domain.split(".")))
 
 
-def _server_keys(prefix: str, server: MailServer, address: str) -> Dict[str, Any]:
+def _server_keys(prefix: str, server: MailServer, login: str) -> Dict[str, Any]:
     # UseSSL covers both modes: with it on, Mail uses implicit TLS on 993/995/465
     # and STARTTLS on 143/110/587, so the connection is never in clear text.
     return {
@@ -46,7 +46,7 @@ def _server_keys(prefix: str, server: MailServer, address: str) -> Dict[str, Any
         f"{prefix}MailServerHostName": server.host,
         f"{prefix}MailServerPortNumber": int(server.port or 0),
         f"{prefix}MailServerUseSSL": True,
-        f"{prefix}MailServerUsername": address,
+        f"{prefix}MailServerUsername": login,
     }
 
 
@@ -77,8 +77,9 @@ def build_profile(address: str, protocol: str, settings: ProviderSettings) -> by
         "PreventAppSheet": False,
         "SMIMEEnabled": False,
     }
-    mail.update(_server_keys("Incoming", servers[protocol], address))
-    mail.update(_server_keys("Outgoing", servers["smtp"], address))
+    login = login_name(address, settings)
+    mail.update(_server_keys("Incoming", servers[protocol], login))
+    mail.update(_server_keys("Outgoing", servers["smtp"], login))
 
     profile: Dict[str, Any] = {
         "PayloadType": "Configuration",

@@ -1,30 +1,33 @@
 """Thunderbird autoconfig: ``clientConfig`` version 1.1.
 
 Format: https://wiki.mozilla.org/Thunderbird:Autoconfiguration:ConfigFileFormat
-The user name is the placeholder ``%EMAILADDRESS%``, which Thunderbird replaces
-with the address the customer typed, so the file is the same for every mailbox
-of a domain and never contains the address or a password.
+The user name is a placeholder (``%EMAILADDRESS%``, or ``%EMAILLOCALPART%``
+when ``servers.username`` is ``local_part``), which Thunderbird replaces with
+what the customer typed, so the file is the same for every mailbox of a domain
+and never contains the address or a password.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from autoconfig.validation import require_servers, usable_incoming
+from autoconfig.validation import MissingSettingError, require_servers, usable_incoming
 from autoconfig.xmlout import serialize
 from settings import MailServer, ProviderSettings
 
 SOCKET_TYPES = {"ssl": "SSL", "starttls": "STARTTLS"}
-USERNAME_PLACEHOLDER = "%EMAILADDRESS%"
+USERNAME_PLACEHOLDERS = {"email": "%EMAILADDRESS%", "local_part": "%EMAILLOCALPART%"}
 
 
-def _server(parent: ET.Element, tag: str, kind: str, server: MailServer) -> ET.Element:
+def _server(
+    parent: ET.Element, tag: str, kind: str, server: MailServer, username: str
+) -> ET.Element:
     node = ET.SubElement(parent, tag, {"type": kind})
     ET.SubElement(node, "hostname").text = server.host
     ET.SubElement(node, "port").text = str(server.port)
     ET.SubElement(node, "socketType").text = SOCKET_TYPES[server.security or ""]
     ET.SubElement(node, "authentication").text = "password-cleartext"
-    ET.SubElement(node, "username").text = USERNAME_PLACEHOLDER
+    ET.SubElement(node, "username").text = username
     return node
 
 
@@ -38,6 +41,9 @@ def build_clientconfig(address: str, settings: ProviderSettings) -> bytes:
     """
     incoming = usable_incoming(settings)
     smtp = require_servers(settings, ["smtp"])["smtp"]
+    if settings.username_format not in USERNAME_PLACEHOLDERS:
+        raise MissingSettingError(["username"])
+    username = USERNAME_PLACEHOLDERS[settings.username_format]
     domain = address.rsplit("@", 1)[1]
 
     root = ET.Element("clientConfig", {"version": "1.1"})
@@ -48,9 +54,9 @@ def build_clientconfig(address: str, settings: ProviderSettings) -> bytes:
     ET.SubElement(provider, "displayName").text = settings.name
     ET.SubElement(provider, "displayShortName").text = settings.name
     for kind, server in incoming.items():
-        node = _server(provider, "incomingServer", kind, server)
+        node = _server(provider, "incomingServer", kind, server, username)
         if kind == "pop3":
             pop3 = ET.SubElement(node, "pop3")
             ET.SubElement(pop3, "leaveMessagesOnServer").text = "true"
-    _server(provider, "outgoingServer", "smtp", smtp)
+    _server(provider, "outgoingServer", "smtp", smtp, username)
     return serialize(root)

@@ -147,3 +147,16 @@ def usable_incoming(settings: ProviderSettings) -> Dict[str, MailServer]:
     if missing:
         raise MissingSettingError(missing)
     return incoming
+
+
+def login_name(address: str, settings: ProviderSettings) -> str:
+    """What the mail app must send as user name for ``address`` (``servers.username``).
+
+    Raises MissingSettingError when the settings do not say which format the
+    provider uses: the files never guess it.
+    """
+    if settings.username_format == "email":
+        return address
+    if settings.username_format == "local_part":
+        return address.rsplit("@", 1)[0]
+    raise MissingSettingError(["username"])

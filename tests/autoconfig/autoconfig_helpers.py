@@ -24,6 +24,7 @@ EXAMPLE: Dict[str, Any] = {
         "imap": {"host": "imap.example.org", "port": 993, "security": "ssl"},
         "pop3": {"host": "pop.example.org", "port": 995, "security": "ssl"},
         "smtp": {"host": "smtp.example.org", "port": 587, "security": "starttls"},
+        "username": "email",
     },
     "web": {"public_url": "http://127.0.0.1:8080"},
 }

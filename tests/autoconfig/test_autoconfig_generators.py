@@ -274,3 +274,22 @@ def test_links() -> None:
     assert links.mobileconfig_url(base, "imap", "a@example.org") == (
         "https://assistenza.example.org/mobileconfig?protocol=imap&emailaddress=a@example.org"
     )
+
+
+def test_user_name_follows_the_settings() -> None:
+    """The files use the format of servers.username, and refuse to guess one."""
+    from autoconfig.autodiscover import build_response
+    from autoconfig.mobileconfig import build_profile
+    from autoconfig.thunderbird import build_clientconfig
+    from autoconfig.validation import MissingSettingError
+
+    local = make_settings(username="local_part")
+    assert b"%EMAILLOCALPART%" in build_clientconfig("mario.rossi@example.org", local)
+    assert b"<LoginName>mario.rossi</LoginName>" in build_response("mario.rossi@example.org", local)
+    assert b"<string>mario.rossi</string>" in build_profile("mario.rossi@example.org", "imap", local)
+    unknown = make_settings(username=None)
+    for build in (lambda: build_clientconfig("a@example.org", unknown),
+                  lambda: build_response("a@example.org", unknown),
+                  lambda: build_profile("a@example.org", "imap", unknown)):
+        with pytest.raises(MissingSettingError):
+            build()
