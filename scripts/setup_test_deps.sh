@@ -3,10 +3,13 @@
 #   chromium      - headless browser for the widget and console tests
 #                   (driven by Playwright with /usr/bin/chromium, no download)
 #   redis-server  - the multi-process test of the widget channel
+#   hunspell, hunspell-it - the spelling check of every response (tests/language)
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v hunspell >/dev/null 2>&1 || missing+=(hunspell)
+[ -f /usr/share/hunspell/it_IT.dic ] || missing+=(hunspell-it)
 [ ${#missing[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
