@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import provider_values
 from actions.device_setup import username_hint
 from actions.topics import AnswerPlan, plan_inform, plan_topic
+from actions.vocabulary import join_it, protocol_label
 from settings import load_settings
 
 SETTINGS_VALUES = {
@@ -25,7 +26,7 @@ def send_plan(
 ) -> None:
     """Send the responses of ``plan``, filling provider values or saying they are missing."""
     values: Dict[str, str] = {
-        "protocol_label": provider_values.PROTOCOL_LABELS.get(protocol or "", protocol or "")
+        "protocol_label": protocol_label(protocol)
     }
     if plan.needs_settings:
         settings = load_settings()
@@ -36,7 +37,7 @@ def send_plan(
             if not hint:
                 missing.append("formato del nome utente")
         if missing:
-            dispatcher.utter_message(response="utter_setting_missing", missing=", ".join(missing))
+            dispatcher.utter_message(response="utter_setting_missing", missing=join_it(missing))
             return
         values.update(found)
     for response in plan.responses:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from settings import MailServer, ProviderSettings
-
-SECURITY_LABELS = {"ssl": "SSL/TLS", "tls": "SSL/TLS", "starttls": "STARTTLS"}
-PROTOCOL_LABELS = {"imap": "IMAP", "pop3": "POP3"}
-
-
-def security_label(server: MailServer) -> str:
-    """Human label of a server's security mode."""
-    return SECURITY_LABELS.get(server.security or "", server.security or "")
+from actions.vocabulary import PROTOCOL_LABELS, security_label
+from settings import ProviderSettings
 
 
 def server_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]]:
@@ -25,7 +18,7 @@ def server_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]
             missing.append(f"server {PROTOCOL_LABELS.get(kind, kind.upper())}")
         values[f"{kind}_host"] = server.host or ""
         values[f"{kind}_port"] = str(server.port or "")
-        values[f"{kind}_security"] = security_label(server)
+        values[f"{kind}_security"] = security_label(server.security)
     return values, missing
 
 

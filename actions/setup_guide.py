@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 from actions.client_names import client_name, with_preposition
+from actions.vocabulary import PROTOCOL_LABELS, join_it, normalize_protocol, security_label
 from autoconfig import links
 from autoconfig.validation import missing_servers
 from settings import ProviderSettings
@@ -40,7 +41,6 @@ AMBIGUOUS_CLIENTS: Tuple[str, ...] = ("outlook", "apple_mail")
 OTHER = "other"
 
 DEVICES: Tuple[str, ...] = ("smartphone", "iphone", "ipad", "tablet", "pc", "laptop", "mac")
-PROTOCOLS: Tuple[str, ...] = ("imap", "pop3")
 GOALS: Tuple[str, ...] = ("guide", "keep_copy", "migrate")
 
 
@@ -71,8 +71,6 @@ AUTOCONFIG_KIND: Dict[str, str] = {
     "apple_mail_mac": "mobileconfig",
 }
 
-SECURITY_LABELS: Dict[str, str] = {"ssl": "SSL/TLS", "starttls": "STARTTLS"}
-PROTOCOL_LABELS: Dict[str, str] = {"imap": "IMAP", "pop3": "POP3"}
 
 # ---------------------------------------------------------------- responses
 
@@ -158,14 +156,6 @@ def normalize_device(value: Optional[object]) -> Optional[str]:
     """Entity or slot value -> one of :data:`DEVICES`, else None."""
     key = _key(value)
     return key if key in DEVICES else None
-
-
-def normalize_protocol(value: Optional[object]) -> Optional[str]:
-    """``imap``/``pop3`` (also ``pop``), else None."""
-    key = _key(value)
-    if key == "pop":
-        return "pop3"
-    return key if key in PROTOCOLS else None
 
 
 def client_fits_device(client: Optional[str], device: Optional[str]) -> bool:
@@ -289,12 +279,6 @@ def resolve_client(
     return None, ("ask_client" if dev else "ask_device")
 
 
-def _join_it(items: List[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " e " + items[-1]
-
-
 def autoconfig_link(
     client: str, protocol: str, settings: ProviderSettings, email_address: Optional[str] = None
 ) -> str:
@@ -339,10 +323,10 @@ def template_values(
         "protocol_label": PROTOCOL_LABELS[protocol],
         "incoming_host": incoming.host or "",
         "incoming_port": str(incoming.port or ""),
-        "incoming_security": SECURITY_LABELS.get(incoming.security or "", ""),
+        "incoming_security": security_label(incoming.security),
         "smtp_host": smtp.host or "",
         "smtp_port": str(smtp.port or ""),
-        "smtp_security": SECURITY_LABELS.get(smtp.security or "", ""),
+        "smtp_security": security_label(smtp.security),
         "username_hint": email_address or username_hint or "",
         "autoconfig_link": autoconfig_link(client, protocol, settings, email_address),
     }
@@ -416,7 +400,7 @@ def plan_setup(
     if not username_hint and not email_address:
         missing.append("username")
     if missing:
-        text = _join_it([SERVER_NAMES_IT[kind] for kind in missing])
+        text = join_it([SERVER_NAMES_IT[kind] for kind in missing])
         message = Message(MISSING_SETTING, {"missing": text})
         return Outcome(
             "missing_setting", (message,), client, proto, tuple(missing), slot_client=keep

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+from actions.vocabulary import normalize_protocol
+
 # Topics whose answer depends on the protocol the customer uses.
 SITUATIONAL: Dict[str, str] = {
     "ask_sync_devices": "sync",
@@ -42,7 +44,6 @@ PROVIDER: Dict[str, str] = {
     "ask_server_settings": "utter_server_settings",
 }
 
-PROTOCOLS = ("imap", "pop3")
 
 
 @dataclass
@@ -54,18 +55,6 @@ class AnswerPlan:
     needs_settings: Optional[str] = None  # "servers", "support" or "webmail"
 
 
-def known_protocol(protocol: Optional[str]) -> Optional[str]:
-    """Normalise a protocol slot value to ``imap``/``pop3`` or None."""
-    if not protocol:
-        return None
-    value = str(protocol).lower().replace(" ", "")
-    if value.startswith("imap"):
-        return "imap"
-    if value.startswith("pop"):
-        return "pop3"
-    return None
-
-
 def plan_topic(intent: str, protocol: Optional[str]) -> AnswerPlan:
     """Answer plan for a topic intent.
 
@@ -73,7 +62,7 @@ def plan_topic(intent: str, protocol: Optional[str]) -> AnswerPlan:
     otherwise both cases are answered briefly and the topic is remembered so
     that the specific answer follows once the customer says which one they use.
     """
-    proto = known_protocol(protocol)
+    proto = normalize_protocol(protocol)
     if intent in SITUATIONAL:
         topic = SITUATIONAL[intent]
         if proto:
@@ -93,7 +82,7 @@ def plan_inform(
     pending_topic: Optional[str], protocol: Optional[str], new_devices: bool
 ) -> AnswerPlan:
     """Answer plan when the customer tells us about their situation."""
-    proto = known_protocol(protocol)
+    proto = normalize_protocol(protocol)
     if pending_topic and proto:
         return plan_topic(pending_topic, proto)
     if proto:

@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from actions import setup_guide as sg  # noqa: E402
+from actions.vocabulary import PROTOCOLS  # noqa: E402
 from settings import ProviderSettings, load_settings, parse_settings  # noqa: E402
 
 SERVERS: Dict[str, Any] = {
@@ -85,13 +86,6 @@ def test_normalize_client(raw, expected) -> None:
 def test_normalize_device(raw, expected) -> None:
     assert sg.normalize_device(raw) == expected
 
-
-@pytest.mark.parametrize(
-    "raw, expected",
-    [("imap", "imap"), ("POP3", "pop3"), ("pop", "pop3"), ("smtp", None), (None, None)],
-)
-def test_normalize_protocol(raw, expected) -> None:
-    assert sg.normalize_protocol(raw) == expected
 
 
 # ---------------------------------------------------------------- resolving the client
@@ -380,7 +374,7 @@ def test_example_settings_file_gives_complete_guides() -> None:
     settings = load_settings(ROOT / "settings" / "provider.yml")
     for client in sg.CLIENTS:
         device = {"apple_mail_ios": "iphone", "apple_mail_mac": "mac"}.get(client)
-        for protocol in sg.PROTOCOLS:
+        for protocol in PROTOCOLS:
             outcome = plan(client, device, protocol, settings)
             assert outcome.kind == "guide"
             assert all(outcome.messages[0].values[k] for k in ("incoming_host", "smtp_port"))
