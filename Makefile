@@ -12,7 +12,7 @@ TRAIN_INPUTS := config.yml domain.yml $(VENV)/.spacy_model \
 # Settings used by tests: support desk always closed, so results never depend on the clock.
 TEST_SETTINGS := tests/settings/provider.closed.yml
 
-.PHONY: setup run test shell train validate lint unit stories nlu-test bench purge lock clean
+.PHONY: setup test-deps run test quick shell train validate lint unit stories nlu-test bench purge lock clean
 
 setup: $(SETUP_STAMP)
 $(SETUP_STAMP): requirements.txt constraints.txt scripts/setup.sh scripts/install_spacy_model.py widget/package-lock.json
@@ -39,9 +39,17 @@ validate: $(SETUP_STAMP)
 lint: $(SETUP_STAMP)
 	$(BIN)/ruff check .
 
-unit: $(SETUP_STAMP)
+# System packages the tests need (chromium, redis-server, hunspell-it), from Debian when missing.
+test-deps:
 	bash scripts/setup_test_deps.sh
+
+unit: $(SETUP_STAMP)
 	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q
+
+# The fast loop while developing: lint and every test that needs no server and no browser.
+quick: $(SETUP_STAMP)
+	$(BIN)/ruff check .
+	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -m "not stack and not browser"
 
 stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
@@ -51,7 +59,7 @@ nlu-test: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu --successes
 	$(BIN)/python scripts/nlu_report.py results/nlu
 
-test: validate lint $(MODEL)
+test: validate lint test-deps $(MODEL)
 	$(MAKE) unit
 	$(MAKE) stories
 	$(MAKE) nlu-test

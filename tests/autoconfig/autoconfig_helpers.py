@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from multidict import CIMultiDictProxy
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from autoconfig.routes import add_routes  # noqa: E402
-from settings import ProviderSettings, parse_settings  # noqa: E402
+from autoconfig.routes import add_routes
+from settings import ProviderSettings, parse_settings
 
 EXAMPLE: Dict[str, Any] = {
     "provider": {"name": "ip telecom", "mail_domains": ["example.org", "example.net"]},

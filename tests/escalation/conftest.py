@@ -13,9 +13,8 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
-for _path in (str(REPO_ROOT), str(HERE)):  # also works with --import-mode=importlib
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+if str(HERE) not in sys.path:  # esc_helpers, also with --import-mode=importlib
+    sys.path.insert(0, str(HERE))
 
 from escalation import db  # noqa: E402
 from escalation.config import EscalationConfig, load_config  # noqa: E402

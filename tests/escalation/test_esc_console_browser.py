@@ -28,6 +28,7 @@ HOSTILE = '<img src=x onerror="window.__xss=1"> la mia password è pippo123'
 
 pytestmark = [
     pytest.mark.asyncio,
+    pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
 ]
 

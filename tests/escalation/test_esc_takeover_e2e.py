@@ -27,6 +27,8 @@ from tests.widget.chat_client import Visitor, texts
 OPEN_SETTINGS = ROOT / "tests" / "settings" / "provider.open.yml"
 PASSWORD = "una-password-di-prova-lunga"
 
+pytestmark = pytest.mark.stack
+
 
 @pytest.fixture(scope="module")
 def takeover_stack(tmp_path_factory, request):

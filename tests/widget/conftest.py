@@ -1,10 +1,3 @@
-"""Make the repository root importable (channels, webapp, tests.support) under plain `pytest`."""
+"""The session-wide running stack for the widget tests."""
 
-import sys
-from pathlib import Path
-
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.support.stack import rasa_stack  # noqa: E402,F401  (session fixture)
+from tests.support.stack import rasa_stack  # noqa: F401  (session fixture)

@@ -35,6 +35,8 @@ XSS_BOT = "<img src=x onerror=alert(2)> <script>alert(3)</script> [apri](javascr
 ITALIAN = re.compile(r"\b(la|il|di|che|posta|messaggi|server|dispositivi|casella)\b", re.I)
 SHOTS = Path(os.environ.get("WIDGET_SCREENSHOTS", "")) if os.environ.get("WIDGET_SCREENSHOTS") else None
 
+pytestmark = [pytest.mark.browser, pytest.mark.stack]
+
 
 def _send_agent_text(stack: Stack, conversation_id: str, text: str) -> None:
     body = json.dumps({"conversation_id": conversation_id, "text": text, "agent": "test"}).encode()

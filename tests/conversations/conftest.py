@@ -1,0 +1,34 @@
+"""The running assistant for the conversation suite: Rasa, action server, real channels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+from tests.support.stack import Stack, stack_or_skip  # noqa: E402
+
+#: The project's own channels, as `make run` starts them (REST sanitises text).
+CREDENTIALS = {
+    "channels.rest.SafeRestInput": None,
+    "channels.widget.WidgetInput": {"socketio_path": "/socket.io"},
+}
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: Any) -> Iterator[Stack]:
+    """Rasa + action server with the project's channels and a throw-away ticket database."""
+    tmp = tmp_path_factory.mktemp("conversations")
+    stack = stack_or_skip(
+        tmp,
+        with_webapp=False,
+        credentials=CREDENTIALS,
+        extra_env={"TICKETS_DB_URL": f"sqlite:///{tmp / 'tickets.sqlite3'}"},
+    )
+    try:
+        yield stack
+    finally:
+        stack.stop()
