@@ -84,7 +84,7 @@ def page_url(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     for event in events:
         if event.get("event") == "user":
             meta = event.get("metadata") or {}
-            candidate = meta.get("page_url") or (meta.get("customData") or {}).get("page_url")
+            candidate = meta.get("page_url")
             if isinstance(candidate, str) and candidate.startswith(("http://", "https://")):
                 url = candidate[:500]
     return url

@@ -35,11 +35,9 @@ pids+=($!)
 $BIN/rasa run --model models/assistant.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
   -i "$HOST" -p "${RASA_PORT:-5005}" --enable-api --auth-token "$RASA_AUTH_TOKEN" &
 pids+=($!)
-if [ -d webapp ]; then $BIN/python -m webapp & pids+=($!); fi
-if [ -d escalation ]; then
-  $BIN/python -m escalation.worker & pids+=($!)
-  $BIN/python -m escalation.console & pids+=($!)
-fi
+$BIN/python -m webapp & pids+=($!)
+$BIN/python -m escalation.worker & pids+=($!)
+$BIN/python -m escalation.console & pids+=($!)
 
 echo
 echo "  Chat (REST):      http://$HOST:${RASA_PORT:-5005}/webhooks/rest/webhook"

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from autoconfig.routes import add_routes
+from components.model_info import spacy_model_info
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "widget" / "static"
 DIST_DIR = ROOT / "widget" / "dist"
@@ -159,10 +162,6 @@ async def widget_asset(request: web.Request) -> web.StreamResponse:
 
 def _spacy_info() -> Optional[Dict[str, Any]]:
     try:
-        from components.model_info import spacy_model_info
-    except ImportError:
-        return None
-    try:
         return spacy_model_info()
     except Exception as error:  # pragma: no cover - reported, not fatal
         return {"error": str(error)}
@@ -198,14 +197,8 @@ def create_app(settings: Any = None, socket_url: Optional[str] = None) -> web.Ap
     app.router.add_get("/", index)
     app.router.add_get("/widget/{name}", widget_asset)
     app.router.add_get("/healthz", healthz)
-    try:
-        from autoconfig.routes import add_routes
-    except ImportError as error:
-        logger.warning("autoconfig routes not available: %s", error)
-        app[AUTOCONFIG_KEY] = False
-    else:
-        add_routes(app, settings)
-        app[AUTOCONFIG_KEY] = True
+    add_routes(app, settings)
+    app[AUTOCONFIG_KEY] = True
     return app
 
 
