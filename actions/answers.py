@@ -148,7 +148,7 @@ BUTTON_VALUES: Dict[str, Dict[str, str]] = {
 
 #: Intents that are never an answer: the customer wants to leave the questions.
 LEAVING_INTENTS = frozenset({
-    "request_human", "goodbye", "ask_recommendation", "ask_configure_device", "bad_input",
+    "request_human", "goodbye", "ask_configure_device", "bad_input",
     "oos_billing", "oos_password", "oos_hacked", "oos_line_fault", "oos_contract",
 })
 

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarification import suggestions
 from actions.domain_text import response_text
+from actions.explaining import explain, stated_protocol
 
 LABEL_PREFIX = "utter_label_"
 
@@ -23,6 +24,9 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if stated_protocol(tracker):
+            # "mmm pop3 credo" after "Tu quale usi?": an answer, not a misunderstanding.
+            return explain(dispatcher, tracker, domain)
         labelled = [
             name[len(LABEL_PREFIX):]
             for name in (domain.get("responses") or {})

@@ -1,30 +1,24 @@
-"""Names of mail apps as they appear inside Italian sentences (pure logic).
+"""Names of mail apps inside Italian sentences (pure logic).
 
-A name is stored with its article, so that a sentence can put a preposition in
-front of it the way Italian does: "in" + "l'app Gmail" is "nell'app Gmail",
-"in" + "il nuovo Outlook" is "nel nuovo Outlook", "in" + "Thunderbird" stays
-"in Thunderbird".
+The names themselves are domain responses (``utter_app_<client>``: "l'app
+Gmail", "il nuovo Outlook per Windows", "Thunderbird"), written with their
+article so that a preposition can merge with it the way Italian does:
+"in" + "l'app Gmail" is "nell'app Gmail", "in" + "il nuovo Outlook" is "nel
+nuovo Outlook", "in" + "Thunderbird" stays "in Thunderbird".
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+import re
+from typing import Dict, Mapping, Optional, Tuple
 
-#: client key -> (article or None, name). Articles: il, lo, l', la, i, gli, le.
-CLIENT_NAMES: Dict[str, Tuple[Optional[str], str]] = {
-    "outlook": (None, "Outlook"),
-    "outlook_new": ("il", "nuovo Outlook per Windows"),
-    "outlook_classic": (None, "Outlook classico"),
-    "thunderbird": (None, "Thunderbird"),
-    "apple_mail": ("l'", "app Mail di Apple"),
-    "apple_mail_ios": ("l'", "app Mail di iPhone e iPad"),
-    "apple_mail_mac": ("l'", "app Mail del Mac"),
-    "gmail_app": ("l'", "app Gmail"),
-    "samsung_email": ("l'", "app Samsung Email"),
-    "windows_mail": ("l'", "app Posta di Windows"),
-    "other": ("la", "tua app di posta"),
-}
+#: Clients with a name in the domain (``utter_app_<client>``).
+CLIENT_KEYS: Tuple[str, ...] = (
+    "outlook", "outlook_new", "outlook_classic", "thunderbird", "apple_mail", "apple_mail_ios",
+    "apple_mail_mac", "gmail_app", "samsung_email", "windows_mail", "other",
+)
 DEFAULT_CLIENT = "other"
+ARTICLES = ("il", "lo", "l'", "la", "i", "gli", "le")
 
 #: Articulated prepositions: (preposition, article) -> contracted form.
 _CONTRACTED: Dict[Tuple[str, str], str] = {
@@ -33,20 +27,33 @@ _CONTRACTED: Dict[Tuple[str, str], str] = {
     for article, ending in (("il", "l"), ("lo", "llo"), ("l'", "ll'"), ("la", "lla"),
                             ("i", "i"), ("gli", "gli"), ("le", "lle"))
 }
+_ARTICLE = re.compile(r"^(l'|(?:il|lo|la|i|gli|le) )(.+)$")
 
 
-def _join(first: str, name: str) -> str:
-    return first + name if first.endswith("'") else f"{first} {name}"
+def split_article(name: str) -> Tuple[Optional[str], str]:
+    """("l'", "app Gmail") for "l'app Gmail"; (None, "Thunderbird") without an article."""
+    match = _ARTICLE.match(name.strip())
+    if not match:
+        return None, name.strip()
+    return match.group(1).strip(), match.group(2)
 
 
-def client_name(client: Optional[str]) -> str:
-    """The app's name with its article: "l'app Gmail", "Thunderbird"."""
-    article, name = CLIENT_NAMES.get(client or "", CLIENT_NAMES[DEFAULT_CLIENT])
-    return _join(article, name) if article else name
-
-
-def with_preposition(preposition: str, client: Optional[str], capital: bool = False) -> str:
-    """The app's name after a simple preposition: "nell'app Gmail", "in Thunderbird"."""
-    article, name = CLIENT_NAMES.get(client or "", CLIENT_NAMES[DEFAULT_CLIENT])
-    phrase = _join(_CONTRACTED[(preposition, article)], name) if article else f"{preposition} {name}"
+def with_preposition(preposition: str, name: str, capital: bool = False) -> str:
+    """``name`` (with its article) after a simple preposition: "nell'app Gmail"."""
+    article, rest = split_article(name)
+    if article:
+        first = _CONTRACTED[(preposition, article)]
+        phrase = first + rest if first.endswith("'") else f"{first} {rest}"
+    else:
+        phrase = f"{preposition} {rest}"
     return phrase[:1].upper() + phrase[1:] if capital else phrase
+
+
+def client_values(client: Optional[str], names: Mapping[str, str]) -> Dict[str, str]:
+    """``{client_label}``, ``{client_in}`` and ``{client_in_cap}`` for a client key."""
+    name = names.get(client or "") or names.get(DEFAULT_CLIENT, "")
+    return {
+        "client_label": name,
+        "client_in": with_preposition("in", name),
+        "client_in_cap": with_preposition("in", name, capital=True),
+    }

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import setup_guide
-from actions.domain_text import response_text
+from actions.domain_text import app_names, missing_text, response_text
 from settings import ProviderSettings, load_settings
 
 #: Slots this action sets (declared in the domain with ``type: custom`` mappings).
@@ -62,12 +62,15 @@ def setup_events(
     settings = load_settings()
     outcome = setup_guide.plan_setup(
         client, device, tracker.get_slot("protocol"), settings, goal=goal,
-        username_hint=username_hint(domain, settings),
+        username_hint=username_hint(domain, settings), app_names=app_names(domain),
     )
     responses = domain.get("responses") or {}
     for message in outcome.messages:
+        values = dict(message.values)
+        if outcome.kind == "missing_setting":
+            values["missing"] = missing_text(domain, outcome.missing)
         for name in with_continuations(message.response, responses):
-            dispatcher.utter_message(response=name, **dict(message.values))
+            dispatcher.utter_message(response=name, **values)
 
     events: List[EventType] = [
         SlotSet(PENDING_SLOT, outcome.pending),
@@ -92,4 +95,11 @@ class ActionSetupGuide(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if not tracker.get_slot(PENDING_SLOT) and tracker.get_slot("pending_topic"):
+            from actions.explaining import explain, stated_protocol
+
+            if stated_protocol(tracker):
+                # "il mio account è imap" after "Tu quale usi?" is that answer,
+                # even when NLU took it for a set-up request.
+                return explain(dispatcher, tracker, domain)
         return setup_events(tracker, dispatcher, domain)

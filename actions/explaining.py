@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider_values
 from actions.device_setup import username_hint
-from actions.topics import AnswerPlan, plan_inform, plan_topic
-from actions.vocabulary import join_it, protocol_label
+from actions.domain_text import missing_text
+from actions.topics import AnswerPlan, plan_inform, plan_topic, protocol_reply
+from actions.vocabulary import protocol_label
 from settings import load_settings
 
 SETTINGS_VALUES = {
@@ -35,9 +36,11 @@ def send_plan(
             hint = username_hint(domain, settings)
             found["username_hint"] = hint or ""
             if not hint:
-                missing.append("formato del nome utente")
+                missing.append("username")
         if missing:
-            dispatcher.utter_message(response="utter_setting_missing", missing=join_it(missing))
+            dispatcher.utter_message(
+                response="utter_setting_missing", missing=missing_text(domain, missing)
+            )
             return
         values.update(found)
     for response in plan.responses:
@@ -53,25 +56,47 @@ class ActionExplain(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        protocol = tracker.get_slot("protocol")
-        if intent == "inform":
-            new_devices = any(
-                next(tracker.get_latest_entity_values(kind), None)
-                for kind in ("device", "mail_client")
-            )
-            plan = plan_inform(tracker.get_slot("pending_topic"), protocol, new_devices)
-        else:
-            # A question about one named protocol is answered for that protocol.
-            named = set(tracker.get_latest_entity_values("protocol"))
-            if len(named) == 1:
-                protocol = named.pop()
-            plan = plan_topic(intent, protocol)
-        send_plan(dispatcher, plan, protocol, domain)
-        events: List[EventType] = [SlotSet("pending_topic", plan.pending_topic)]
-        if tracker.get_slot("setup_pending"):
-            # The customer moved on from the set-up questions: the latest
-            # question asked is the one their next answer is for.
-            events += [SlotSet("setup_pending", False), SlotSet("setup_goal", None),
-                       SlotSet("setup_question", None)]
-        return events
+        return explain(dispatcher, tracker, domain)
+
+
+def stated_protocol(tracker: Tracker) -> Optional[str]:
+    """The protocol the latest message says the customer uses, if it is such a statement."""
+    message = tracker.latest_message or {}
+    return protocol_reply(
+        (message.get("intent") or {}).get("name") or "",
+        message.get("text"),
+        list(tracker.get_latest_entity_values("protocol")),
+        tracker.get_slot("pending_topic"),
+    )
+
+
+def explain(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+) -> List[EventType]:
+    """Answer the latest message (a topic question or a statement about the customer's mail)."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    protocol = tracker.get_slot("protocol")
+    events: List[EventType] = []
+    stated = stated_protocol(tracker)
+    if stated or intent == "inform":
+        if stated and stated != protocol:
+            protocol = stated
+            events.append(SlotSet("protocol", stated))
+        new_devices = any(
+            next(tracker.get_latest_entity_values(kind), None) for kind in ("device", "mail_client")
+        )
+        plan = plan_inform(tracker.get_slot("pending_topic"), protocol, new_devices)
+    else:
+        # A question about one named protocol is answered for that protocol.
+        named = set(tracker.get_latest_entity_values("protocol"))
+        if len(named) == 1:
+            protocol = named.pop()
+        plan = plan_topic(intent, protocol)
+    send_plan(dispatcher, plan, protocol, domain)
+    events.append(SlotSet("pending_topic", plan.pending_topic))
+    if tracker.get_slot("setup_pending"):
+        # The customer moved on from the set-up questions: the latest
+        # question asked is the one their next answer is for.
+        events += [SlotSet("setup_pending", False), SlotSet("setup_goal", None),
+                   SlotSet("setup_question", None)]
+    return events

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from actions.vocabulary import PROTOCOL_LABELS, security_label
+from actions.vocabulary import security_label
 from settings import ProviderSettings
+
+#: Keys of the settings that may be reported missing (named by ``utter_missing_<key>``).
+MISSING_KEYS = ("imap", "pop3", "smtp", "username", "support_phone", "support_email",
+                "support_hours", "webmail_url")
 
 
 def server_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str]]:
-    """Template values for all servers and the list of missing settings."""
+    """Template values for all servers and the keys of the missing settings."""
     values: Dict[str, str] = {}
     missing: List[str] = []
     for kind in ("imap", "pop3", "smtp"):
         server = settings.server(kind)
         if not server.complete:
-            missing.append(f"server {PROTOCOL_LABELS.get(kind, kind.upper())}")
+            missing.append(kind)
         values[f"{kind}_host"] = server.host or ""
         values[f"{kind}_port"] = str(server.port or "")
         values[f"{kind}_security"] = security_label(server.security)
@@ -29,12 +33,7 @@ def support_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str
         "support_email": settings.support_email or "",
         "support_hours": settings.support_hours_text or "",
     }
-    labels = {
-        "support_phone": "numero dell'assistenza",
-        "support_email": "email dell'assistenza",
-        "support_hours": "orari dell'assistenza",
-    }
-    missing = [labels[key] for key, value in values.items() if not value]
+    missing = [key for key, value in values.items() if not value]
     return values, missing
 
 
@@ -56,4 +55,4 @@ def webmail_values(settings: ProviderSettings) -> Tuple[Dict[str, str], List[str
     """Template values for the webmail answer and what is missing."""
     if settings.webmail_url:
         return {"webmail_url": settings.webmail_url}, []
-    return {"webmail_url": ""}, ["indirizzo della webmail"]
+    return {"webmail_url": ""}, ["webmail_url"]

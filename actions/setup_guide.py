@@ -12,10 +12,11 @@ values for their ``{placeholders}``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
-from actions.client_names import client_name, with_preposition
-from actions.vocabulary import PROTOCOL_LABELS, join_it, normalize_protocol, security_label
+from actions.client_names import client_values
+from actions.vocabulary import PROTOCOL_LABELS, normalize_protocol, security_label
 from autoconfig import links
 from autoconfig.validation import missing_servers
 from settings import ProviderSettings
@@ -87,12 +88,6 @@ MISSING_SETTING = "utter_setting_missing"
 KEEP_COPY_OVERVIEW = "utter_pop_keep_copy"
 MIGRATE_OVERVIEW = "utter_migrate_pop_to_imap"
 
-SERVER_NAMES_IT: Dict[str, str] = {
-    "imap": "server IMAP",
-    "pop3": "server POP3",
-    "smtp": "server SMTP",
-    "username": "formato del nome utente",
-}
 
 _ASK_CLIENT_BY_DEVICE: Dict[str, str] = {
     "pc": ASK_CLIENT_COMPUTER,
@@ -309,6 +304,7 @@ def template_values(
     email_address: Optional[str] = None,
     named_client: Optional[str] = None,
     username_hint: Optional[str] = None,
+    app_names: Mapping[str, str] = MappingProxyType({}),
 ) -> Dict[str, str]:
     """Placeholder values for a guide (assumes the needed servers are usable).
 
@@ -319,7 +315,7 @@ def template_values(
     incoming = settings.server(protocol)
     smtp = settings.smtp
     return {
-        **client_values(named_client or client),
+        **client_values(named_client or client, app_names),
         "protocol_label": PROTOCOL_LABELS[protocol],
         "incoming_host": incoming.host or "",
         "incoming_port": str(incoming.port or ""),
@@ -329,15 +325,6 @@ def template_values(
         "smtp_security": security_label(smtp.security),
         "username_hint": email_address or username_hint or "",
         "autoconfig_link": autoconfig_link(client, protocol, settings, email_address),
-    }
-
-
-def client_values(client: Optional[str]) -> Dict[str, str]:
-    """The app's name for the ``{client_label}``, ``{client_in}``, ``{client_in_cap}`` slots."""
-    return {
-        "client_label": client_name(client),
-        "client_in": with_preposition("in", client),
-        "client_in_cap": with_preposition("in", client, capital=True),
     }
 
 
@@ -365,6 +352,7 @@ def plan_setup(
     goal: str = "guide",
     email_address: Optional[str] = None,
     username_hint: Optional[str] = None,
+    app_names: Mapping[str, str] = MappingProxyType({}),
 ) -> Outcome:
     """Decide the next step for ``goal``.
 
@@ -374,7 +362,8 @@ def plan_setup(
     to IMAP for that client, with the IMAP values). For these two, when the
     client is not known at all, the general answer comes before the question.
     ``username_hint`` says what to type as user name (from the provider's
-    settings; without it the guide says the setting is missing).
+    settings; without it the guide says the setting is missing). ``app_names``
+    are the apps' names from the domain (``utter_app_<client>``).
     ``email_address`` must be already validated; it personalises the user name
     and the Apple link.
     """
@@ -388,7 +377,7 @@ def plan_setup(
     keep = client if client in CLIENTS else named
 
     if goal == "keep_copy":
-        values = client_values(named or client)
+        values = client_values(named or client, app_names)
         message = Message(response_name(goal, client), values)
         return Outcome("guide", (message,), client, "pop3", slot_client=keep)
 
@@ -400,13 +389,13 @@ def plan_setup(
     if not username_hint and not email_address:
         missing.append("username")
     if missing:
-        text = join_it([SERVER_NAMES_IT[kind] for kind in missing])
-        message = Message(MISSING_SETTING, {"missing": text})
+        # The glue names the missing settings in the domain's words.
+        message = Message(MISSING_SETTING, {})
         return Outcome(
             "missing_setting", (message,), client, proto, tuple(missing), slot_client=keep
         )
 
-    values = template_values(client, proto, settings, email_address, named, username_hint)
+    values = template_values(client, proto, settings, email_address, named, username_hint, app_names)
     messages = [Message(response_name(goal, client), values)]
     if goal == "guide" and proto == "pop3":
         messages.append(Message(response_name("keep_copy", client), values))

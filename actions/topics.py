@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+from actions.answers import looks_like_question, normalise
 from actions.vocabulary import normalize_protocol
 
 # Topics whose answer depends on the protocol the customer uses.
@@ -90,3 +92,36 @@ def plan_inform(
     if new_devices:
         return AnswerPlan(["utter_devices_noted"])
     return AnswerPlan(["utter_ask_protocol_in_use"])
+
+
+#: Words that make a message naming a protocol a statement about the customer's own mail.
+_STATEMENT_CUES = re.compile(
+    r"\b(ho|uso|usa|usiamo|mia|mio|miei|mie|configurat\w*|impostat\w*|messo|messa|scarico|"
+    r"ricevo|leggo|arriva|funziona|va|viaggia|gira|credo|penso|sa|pare|sembra|dovrebbe|sono|"
+    r"passat\w*|adesso|ora|attualmente|c e|ce l ho|tengo)\b"
+)
+
+
+def protocol_reply(
+    intent: str, text: Optional[str], protocols: List[str], pending_topic: Optional[str]
+) -> Optional[str]:
+    """The protocol a message states the customer uses, when it is a statement, else None.
+
+    NLU does not always call "la mia casella va in pop3" ``inform``. A message
+    that names exactly one protocol and is not a question is the customer's
+    protocol when the assistant has just asked "Tu quale usi?" (a topic is
+    pending), whatever intent was predicted; without a pending topic it must
+    also read as a statement about their own mail ("ricevo la posta con pop3")
+    and come with an intent that cannot be a real question about that protocol.
+    """
+    named = {p for p in (normalize_protocol(value) for value in protocols) if p}
+    if len(named) != 1 or looks_like_question(text):
+        return None
+    protocol = named.pop()
+    if intent == "inform" or pending_topic:
+        return protocol
+    if intent in ("nlu_fallback", "ask_what_is_imap", "ask_what_is_pop3") and _STATEMENT_CUES.search(
+        normalise(text)
+    ):
+        return protocol
+    return None

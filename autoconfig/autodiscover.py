@@ -14,6 +14,7 @@ from typing import Optional
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+import messages
 from autoconfig.validation import AutoconfigError, login_name, require_servers, usable_incoming
 from autoconfig.xmlout import serialize
 from settings import MailServer, ProviderSettings
@@ -49,7 +50,7 @@ def parse_request(body: bytes) -> str:
     other than Outlook's (e.g. Exchange ActiveSync's ``mobilesync``).
     """
     bad = AutodiscoverRequestError(
-        "Richiesta Autodiscover non valida.\nInvalid Autodiscover request."
+        messages.text("autoconfig.bad_request") + "\nInvalid Autodiscover request."
     )
     if len(body) > MAX_REQUEST_BYTES:
         raise bad
@@ -65,8 +66,8 @@ def parse_request(body: bytes) -> str:
     schema = _child_text(request, "AcceptableResponseSchema")
     if schema and schema != OUTLOOK_SCHEMA:
         raise AutodiscoverRequestError(
-            "Schema di risposta non supportato: è disponibile solo quello di Outlook.\n"
-            "Unsupported response schema: only Outlook's is available."
+            messages.text("autoconfig.unsupported_schema")
+            + "\nUnsupported response schema: only Outlook's is available."
         )
     address = _child_text(request, "EMailAddress")
     if not address:

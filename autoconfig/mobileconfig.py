@@ -13,6 +13,7 @@ import plistlib
 import uuid
 from typing import Any, Dict, Tuple
 
+import messages
 from autoconfig.validation import login_name, require_servers
 from settings import MailServer, ProviderSettings
 
@@ -68,7 +69,8 @@ def build_profile(address: str, protocol: str, settings: ProviderSettings) -> by
         "PayloadIdentifier": f"{prefix}.mail.{protocol}.{payload_uuid}",
         "PayloadUUID": payload_uuid,
         "PayloadDisplayName": f"Posta {description}",
-        "PayloadDescription": f"Account di posta {label} per {address}",
+        "PayloadDescription": messages.text(
+            "autoconfig.account_description", label=label, address=address),
         "EmailAccountDescription": description,
         "EmailAccountType": ACCOUNT_TYPES[protocol],
         "EmailAddress": address,
@@ -87,10 +89,8 @@ def build_profile(address: str, protocol: str, settings: ProviderSettings) -> by
         "PayloadIdentifier": f"{prefix}.mailprofile.{protocol}.{profile_uuid}",
         "PayloadUUID": profile_uuid,
         "PayloadDisplayName": f"Posta {description}",
-        "PayloadDescription": (
-            f"Configura la casella {address} in {label}. "
-            "La password ti verrà chiesta durante l'installazione."
-        ),
+        "PayloadDescription": messages.text(
+            "autoconfig.profile_description", label=label, address=address),
         "PayloadOrganization": settings.name,
         "PayloadRemovalDisallowed": False,
         "PayloadContent": [mail],

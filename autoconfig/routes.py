@@ -12,11 +12,14 @@ needed for the answer is missing from the settings (nothing is guessed).
 
 from __future__ import annotations
 
+import html
 import logging
+from pathlib import Path
 from typing import Awaitable, Callable, Optional
 
 from aiohttp import web
 
+import messages
 from autoconfig import autodiscover, links, mobileconfig, thunderbird
 from autoconfig.validation import (
     AutoconfigError,
@@ -36,32 +39,18 @@ _COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 
-_FORM_PAGE = """<!DOCTYPE html>
-<html lang="it">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Profilo di configurazione della posta</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 30rem; padding: 0 1rem; }}
-input, button {{ font-size: 1.1rem; padding: .5rem; width: 100%; box-sizing: border-box; }}
-button {{ margin-top: 1rem; }}
-</style>
-</head>
-<body>
-<h1>Configura la posta su iPhone, iPad o Mac</h1>
-<p>Scrivi il tuo indirizzo email completo e tocca <strong>Scarica il profilo</strong>.
-Il profilo non contiene la password: te la chiederà il dispositivo durante l'installazione.</p>
-<form method="get" action="{action}">
-<input type="hidden" name="protocol" value="{protocol}">
-<label for="emailaddress">Indirizzo email</label>
-<input id="emailaddress" name="emailaddress" type="email" autocomplete="email"
- autocapitalize="none" spellcheck="false" required maxlength="254">
-<button type="submit">Scarica il profilo ({label})</button>
-</form>
-</body>
-</html>
-"""
+#: The page that asks for the address before the Apple profile (texts: messages/it.yml).
+FORM_TEMPLATE = Path(__file__).resolve().parent / "templates" / "mobileconfig_form.html"
+
+
+def form_page(protocol: str) -> str:
+    """The HTML form asking for the address, every text escaped."""
+    text = {key: html.escape(messages.text(f"autoconfig.form_{key}"))
+            for key in ("title", "heading", "intro", "label")}
+    text["button"] = html.escape(
+        messages.text("autoconfig.form_button", protocol=mobileconfig.LABELS[protocol]))
+    return FORM_TEMPLATE.read_text(encoding="utf-8").format(
+        action=links.MOBILECONFIG_PATH, protocol="pop" if protocol == "pop3" else "imap", **text)
 
 
 def _text_error(status: int, message: str) -> web.Response:
@@ -150,11 +139,7 @@ class AutoconfigHandlers:
         protocol = normalize_protocol(_single_query_value(request, "protocol"), default="imap")
         raw_address = _single_query_value(request, "emailaddress")
         if raw_address is None:
-            page = _FORM_PAGE.format(
-                action=links.MOBILECONFIG_PATH,
-                protocol="pop" if protocol == "pop3" else "imap",
-                label=mobileconfig.LABELS[protocol],
-            )
+            page = form_page(protocol)
             headers = dict(_COMMON_HEADERS)
             headers["Content-Security-Policy"] = (
                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"

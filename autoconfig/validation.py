@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List, Optional
 
+import messages
 from settings import MailServer, ProviderSettings
 
 #: Longest address accepted (RFC 5321 path limit minus the angle brackets).
@@ -51,10 +52,8 @@ class MissingSettingError(AutoconfigError):
         self.missing = list(missing)
         names = ", ".join(self.missing)
         super().__init__(
-            "Impostazioni del server non disponibili "
-            f"(manca: {names}). Contatta l'assistenza.\n"
-            f"Server settings are not available (missing: {names}). "
-            "Please contact support."
+            messages.text("autoconfig.missing_setting", missing=names) + "\n"
+            f"Server settings are not available (missing: {names}). Please contact support."
         )
 
 
@@ -66,14 +65,13 @@ def validate_address(raw: Optional[str], mail_domains: Iterable[str]) -> str:
     """
     if raw is None or not raw.strip():
         raise AddressError(
-            "Indirizzo email mancante: indica il tuo indirizzo completo.\n"
-            "Missing e-mail address: please give your full address."
+            messages.text("autoconfig.address_missing")
+            + "\nMissing e-mail address: please give your full address."
         )
     address = raw.strip()
     invalid = AddressError(
-        "Indirizzo email non valido: scrivi il tuo indirizzo completo, "
-        "per esempio nome@dominio.\n"
-        "Invalid e-mail address: please give your full address."
+        messages.text("autoconfig.address_invalid")
+        + "\nInvalid e-mail address: please give your full address."
     )
     if len(address) > MAX_ADDRESS_LENGTH or address.count("@") != 1:
         raise invalid
@@ -84,9 +82,8 @@ def validate_address(raw: Optional[str], mail_domains: Iterable[str]) -> str:
     domains = {d.strip().lower() for d in mail_domains if d and d.strip()}
     if domain not in domains:
         raise AddressError(
-            "Questo indirizzo non è una casella del provider: la configurazione "
-            "automatica è disponibile solo per i suoi domini di posta.\n"
-            "This address is not one of the provider's mailboxes."
+            messages.text("autoconfig.address_foreign")
+            + "\nThis address is not one of the provider's mailboxes."
         )
     return f"{local}@{domain}"
 
@@ -104,7 +101,7 @@ def normalize_protocol(raw: Optional[str], default: Optional[str] = None) -> str
         return _PROTOCOL_ALIASES[value]
     except KeyError:
         raise ProtocolError(
-            "Protocollo non valido: usa imap oppure pop.\n" "Invalid protocol: use imap or pop."
+            messages.text("autoconfig.protocol_invalid") + "\nInvalid protocol: use imap or pop."
         ) from None
 
 

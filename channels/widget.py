@@ -64,6 +64,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+import messages
 from channels.sanitize import (
     allowed_button_intents,
     sanitize_page_url,
@@ -84,9 +85,6 @@ AUTH_TOKEN_ENV = "RASA_AUTH_TOKEN"
 REDIS_URL_ENV = "SOCKETIO_REDIS_URL"
 MAX_AGENT_TEXT = 4000
 MAX_AGENT_BODY = 64 * 1024
-RATE_LIMIT_NOTICE = (
-    "Stai inviando messaggi molto velocemente: aspetta qualche secondo e riprova, per favore."
-)
 
 
 def _load_settings() -> Any:
@@ -366,7 +364,8 @@ class WidgetInput(SocketIOInput):
             bucket = self._buckets.get(sid)
             if bucket is not None and not bucket.take():
                 await sio.emit(
-                    self.bot_message_evt, {"text": RATE_LIMIT_NOTICE}, room=sid, namespace=namespace
+                    self.bot_message_evt, {"text": messages.text("widget.rate_limited")},
+                    room=sid, namespace=namespace,
                 )
                 return
             text = sanitize_user_text(data.get("message"), max_chars, self.allowed_intents())

@@ -16,11 +16,10 @@ from urllib.parse import quote
 
 import aiohttp
 
+import messages
+
 WIDGET_PATH = "/webhooks/widget/agent_message"
-RESUMED_TEXT = (
-    "L'operatore ha chiuso la conversazione: sono di nuovo io, l'assistente virtuale. "
-    "Se hai altre domande su IMAP o POP3 scrivimi pure."
-)
+RESUMED_TEXT = messages.text("takeover.agent_closed")
 
 
 class RasaError(RuntimeError):

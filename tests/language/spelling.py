@@ -46,11 +46,11 @@ def hunspell_available() -> bool:
 
 def misspelt(texts: Dict[str, str], allowed: Iterable[str]) -> List[Tuple[str, str]]:
     """(name, word) for every word of ``texts`` that hunspell's Italian dictionary rejects."""
-    allow = set(allowed)
+    allow = {word.lower() for word in allowed}
     by_word: Dict[str, Set[str]] = {}
     for name, text in texts.items():
         for word in words(text):
-            if word not in allow and word.lower() not in allow:
+            if word.lower() not in allow:
                 by_word.setdefault(word, set()).add(name)
     if not by_word:
         return []

@@ -94,7 +94,7 @@ def test_a_button_of_another_question_is_not_taken():
     assert read_answer("rec_devices", "affirm", "/affirm").kind == "unclear"
 
 
-@pytest.mark.parametrize("intent", ["request_human", "goodbye", "ask_recommendation", "oos_billing"])
+@pytest.mark.parametrize("intent", ["request_human", "goodbye", "ask_configure_device", "oos_billing"])
 def test_leaving_intents_are_never_answers(intent):
     # even when the words would parse ("no" in "no, voglio un operatore")
     assert read_answer("rec_offline", intent, "no, passami un operatore").kind == "not_an_answer"
@@ -128,3 +128,10 @@ def test_typed_yes_and_no_answer_yes_no_questions():
 def test_dont_know_moves_on():
     for slot in BUTTON_VALUES:
         assert read_answer(slot, "inform", "non lo so").value == "unknown"
+
+
+def test_asking_again_restarts_only_when_it_is_not_an_answer():
+    # "meglio sul server" may look like a request for advice, but it answers question 3
+    assert read_answer("rec_storage", "ask_recommendation", "meglio sul server").value == "server"
+    assert read_answer("rec_storage", "ask_recommendation", "rifacciamo, quale mi conviene?").kind == (
+        "not_an_answer")

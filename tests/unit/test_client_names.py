@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.client_names import CLIENT_NAMES, client_name, with_preposition
-from actions.setup_guide import client_values
+from actions.client_names import CLIENT_KEYS, client_values, split_article, with_preposition
+from actions.domain_text import app_names
 
 ROOT = Path(__file__).resolve().parents[2]
-RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+RESPONSES = DOMAIN["responses"]
+NAMES = app_names(DOMAIN)
 #: A simple preposition directly before an article is never Italian.
 BROKEN = re.compile(r"\b(in|di|da|su|a) (il|lo|l'|la|i|gli|le)\b", re.IGNORECASE)
 EXPECTED_IN = {
@@ -19,18 +21,21 @@ EXPECTED_IN = {
 }
 
 
-@pytest.mark.parametrize("client", sorted(CLIENT_NAMES))
+def test_every_client_has_a_name_in_the_domain():
+    assert all(NAMES[key] for key in CLIENT_KEYS), NAMES
+
+
+@pytest.mark.parametrize("client", CLIENT_KEYS)
 def test_in_uses_the_articulated_preposition(client):
-    article, name = CLIENT_NAMES[client]
-    phrase = with_preposition("in", client)
+    article, name = split_article(NAMES[client])
+    phrase = with_preposition("in", NAMES[client])
     assert phrase == (EXPECTED_IN[article] + name if article else f"in {name}")
-    assert with_preposition("in", client, capital=True)[0].isupper()
-    assert name in client_name(client)
+    assert with_preposition("in", NAMES[client], capital=True)[0].isupper()
 
 
-@pytest.mark.parametrize("client", sorted(CLIENT_NAMES))
+@pytest.mark.parametrize("client", CLIENT_KEYS)
 def test_templates_with_an_app_name_read_correctly(client):
-    values = client_values(client)
+    values = client_values(client, NAMES)
     templates = {
         name: variation["text"]
         for name, variations in RESPONSES.items()
@@ -39,15 +44,19 @@ def test_templates_with_an_app_name_read_correctly(client):
     }
     assert templates, "no template uses an app name"
     for name, text in templates.items():
-        rendered = text.format_map({**values, **{k: "X" for k in re.findall(r"{(\w+)}", text)
-                                                 if k not in values}})
+        fill = {k: "X" for k in re.findall(r"{(\w+)}", text) if k not in values}
+        rendered = text.format_map({**values, **fill})
         assert not BROKEN.search(rendered), (name, client, BROKEN.search(rendered).group(0))
-        assert "{" not in rendered
 
 
-@pytest.mark.parametrize("prep, article, expected", [
-    ("da", "l'", "dall'"), ("su", "la", "sulla"), ("di", "il", "del"), ("a", "lo", "allo"),
+@pytest.mark.parametrize("prep, name, expected", [
+    ("da", "l'app Gmail", "dall'app Gmail"), ("su", "la tua app", "sulla tua app"),
+    ("di", "il nuovo Outlook", "del nuovo Outlook"), ("a", "lo schermo", "allo schermo"),
+    ("in", "Thunderbird", "in Thunderbird"), ("in", "gli account", "negli account"),
 ])
-def test_other_prepositions(prep, article, expected, monkeypatch):
-    monkeypatch.setitem(CLIENT_NAMES, "probe", (article, "prova"))
-    assert with_preposition(prep, "probe").startswith(expected)
+def test_other_prepositions(prep, name, expected):
+    assert with_preposition(prep, name) == expected
+
+
+def test_an_unknown_client_gets_the_generic_name():
+    assert client_values("nonexistent", NAMES)["client_in"] == "nella tua app di posta"

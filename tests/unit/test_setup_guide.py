@@ -12,6 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 
 from actions import setup_guide as sg  # noqa: E402
+from actions.domain_text import app_names, missing_text  # noqa: E402
 from actions.vocabulary import PROTOCOLS  # noqa: E402
 from settings import ProviderSettings, load_settings, parse_settings  # noqa: E402
 
@@ -25,9 +26,14 @@ SERVERS: Dict[str, Any] = {
 HINT = "il tuo indirizzo email completo"
 
 
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+APP_NAMES = app_names(DOMAIN)
+
+
 def plan(*args: Any, **kwargs: Any) -> "sg.Outcome":
-    """``plan_setup`` with the user-name hint that the example settings give."""
+    """``plan_setup`` with the user-name hint of the example settings and the domain's app names."""
     kwargs.setdefault("username_hint", HINT)
+    kwargs.setdefault("app_names", APP_NAMES)
     return sg.plan_setup(*args, **kwargs)
 
 
@@ -290,7 +296,7 @@ def test_missing_incoming_server_is_said_not_guessed() -> None:
     assert outcome.missing == ("pop3",)
     (message,) = outcome.messages
     assert message.response == "utter_setting_missing"
-    assert message.values == {"missing": "server POP3"}
+    assert missing_text(DOMAIN, outcome.missing) == "server POP3"
     # IMAP still works
     assert plan("thunderbird", "pc", "imap", settings).kind == "guide"
 
@@ -302,7 +308,7 @@ def test_incomplete_or_unknown_security_counts_as_missing() -> None:
     )
     outcome = plan("gmail_app", "smartphone", "imap", settings)
     assert outcome.missing == ("imap", "smtp")
-    assert outcome.messages[0].values["missing"] == "server IMAP e server SMTP"
+    assert missing_text(DOMAIN, outcome.missing) == "server IMAP e server SMTP"
 
 
 # ---------------------------------------------------------------- other goals
@@ -407,4 +413,4 @@ def test_unknown_user_name_format_is_said_not_guessed(settings) -> None:
     outcome = plan("thunderbird", "pc", "imap", settings, username_hint=None)
     assert outcome.kind == "missing_setting"
     assert outcome.missing == ("username",)
-    assert outcome.messages[0].values["missing"] == "formato del nome utente"
+    assert outcome.messages[0].response == "utter_setting_missing"

@@ -16,7 +16,9 @@ import yaml
 
 from actions import setup_guide
 from actions.bad_input import KINDS
+from actions.client_names import CLIENT_KEYS
 from actions.handover import ACCOUNT_TOPICS
+from actions.provider_values import MISSING_KEYS
 from actions.recommendation import CAUTIONS, recommend
 from actions.topics import GENERAL, PER_PROTOCOL, PROVIDER, SITUATIONAL
 from settings import USERNAME_FORMATS
@@ -64,6 +66,8 @@ def sendable() -> Set[str]:
     names |= {f"utter_label_{intent}" for intent in DOMAIN["intents"]}
     names |= {f"utter_username_{fmt}" for fmt in USERNAME_FORMATS}
     names |= {f"utter_bad_input_{kind}" for kind in KINDS}
+    names |= {f"utter_app_{key}" for key in CLIENT_KEYS}
+    names |= {f"utter_missing_{key}" for key in MISSING_KEYS}
     return with_continuations({n for n in names if n in RESPONSES})
 
 

@@ -46,3 +46,25 @@ def test_per_protocol_topics_never_ask_back(intent):
     plan = plan_topic(intent, None)
     assert plan.responses == [f"utter_{topic}_both"]
     assert plan.pending_topic is None
+
+
+@pytest.mark.parametrize("intent, text, protocols, pending, expected", [
+    # after "Tu quale usi?", any statement naming one protocol answers it
+    ("ask_migrate_pop_to_imap", "il mio account è imap", ["imap"], "ask_delete_sync", "imap"),
+    ("nlu_fallback", "mmm pop3 credo", ["pop3"], "ask_offline", "pop3"),
+    ("ask_cost", "sul telefono arriva in imap", ["imap"], "ask_sent_mail", "imap"),
+    # ... but a question is a question
+    ("ask_offline", "e con pop3 invece?", ["pop3"], "ask_offline", None),
+    # two protocols are not an answer
+    ("inform", "imap sul telefono e pop sul pc", ["imap", "pop3"], "ask_sync_devices", None),
+    # without a pending topic: statements about the customer's own mail only
+    ("ask_what_is_pop3", "ti dico che ricevo la posta con pop3", ["pop3"], None, "pop3"),
+    ("nlu_fallback", "la mia casella va in imap", ["imap"], None, "imap"),
+    ("ask_what_is_imap", "spiegami imap", ["imap"], None, None),
+    ("ask_drawbacks", "ho imap, rischi", ["imap"], None, None),
+    ("inform", "pop", ["pop"], None, "pop3"),
+])
+def test_protocol_reply(intent, text, protocols, pending, expected):
+    from actions.topics import protocol_reply
+
+    assert protocol_reply(intent, text, protocols, pending) == expected
