@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
@@ -20,8 +21,25 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
-TICKET_STATUSES = ("open", "claimed", "closed")
-NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed")
+class TicketStatus(str, Enum):
+    """Where a ticket is: waiting for an agent, taken by one, or closed."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+
+
+class NotificationStatus(str, Enum):
+    """Where a notification is in the outbox."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+TICKET_STATUSES = tuple(status.value for status in TicketStatus)
+NOTIFICATION_STATUSES = tuple(status.value for status in NotificationStatus)
 
 
 def utcnow() -> datetime:
@@ -66,7 +84,7 @@ class Ticket(Base):
     page_url = Column(String(2048))
     contact_kind = Column(String(10))
     contact_value = Column(String(320))
-    status = Column(String(10), nullable=False, default="open")
+    status = Column(String(10), nullable=False, default=TicketStatus.OPEN.value)
     claimed_by = Column(String(100))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -91,7 +109,7 @@ class Notification(Base):
     notifier = Column(String(100), nullable=False)
     idempotency_key = Column(String(64), nullable=False, unique=True)
     payload = Column(JSON, nullable=False)
-    status = Column(String(10), nullable=False, default="pending")
+    status = Column(String(10), nullable=False, default=NotificationStatus.PENDING.value)
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(UTCDateTime, nullable=False, default=utcnow)
     lease_owner = Column(String(100))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from escalation.config import EscalationConfig, OutboxConfig
 from escalation.db import session_scope
-from escalation.models import Notification, Ticket, utcnow
+from escalation.models import Notification, NotificationStatus, Ticket, utcnow
 from escalation.payload import build_payload
 
 
@@ -55,7 +55,7 @@ def enqueue(
             notifier=notifier.name,
             idempotency_key=key,
             payload=payload,
-            status="pending",
+            status=NotificationStatus.PENDING.value,
             attempts=0,
             next_attempt_at=utcnow(),
         )
@@ -67,8 +67,8 @@ def enqueue(
 
 def _due(now: datetime) -> Any:
     return or_(
-        and_(Notification.status == "pending", Notification.next_attempt_at <= now),
-        and_(Notification.status == "sending", Notification.lease_until < now),
+        and_(Notification.status == NotificationStatus.PENDING.value, Notification.next_attempt_at <= now),
+        and_(Notification.status == NotificationStatus.SENDING.value, Notification.lease_until < now),
     )
 
 
@@ -90,7 +90,7 @@ def lease_next(
                 update(Notification)
                 .where(Notification.id == row_id, _due(now))
                 .values(
-                    status="sending",
+                    status=NotificationStatus.SENDING.value,
                     lease_owner=worker_id,
                     lease_until=now + timedelta(seconds=lease_seconds),
                     attempts=Notification.attempts + 1,
@@ -117,10 +117,11 @@ def mark_sent(row_id: int, worker_id: str) -> bool:
             update(Notification)
             .where(
                 Notification.id == row_id,
-                Notification.status == "sending",
+                Notification.status == NotificationStatus.SENDING.value,
                 Notification.lease_owner == worker_id,
             )
-            .values(status="sent", sent_at=utcnow(), lease_owner=None, lease_until=None)
+            .values(status=NotificationStatus.SENT.value, sent_at=utcnow(),
+                    lease_owner=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
@@ -136,7 +137,8 @@ def mark_failed(
     row_id: int, worker_id: str, attempts: int, error: str, policy: OutboxConfig
 ) -> str:
     """Schedule a retry with backoff, or give up after ``max_attempts``; returns the status."""
-    status = "failed" if attempts >= policy.max_attempts else "pending"
+    status = (NotificationStatus.FAILED if attempts >= policy.max_attempts
+              else NotificationStatus.PENDING).value
     with session_scope() as session:
         session.execute(
             update(Notification)
@@ -158,8 +160,8 @@ def requeue_failed() -> int:
     with session_scope() as session:
         result = session.execute(
             update(Notification)
-            .where(Notification.status == "failed")
-            .values(status="pending", attempts=0, next_attempt_at=utcnow())
+            .where(Notification.status == NotificationStatus.FAILED.value)
+            .values(status=NotificationStatus.PENDING.value, attempts=0, next_attempt_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         return result.rowcount

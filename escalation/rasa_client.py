@@ -92,12 +92,6 @@ class RasaClient:
         body = {"conversation_id": conversation_id, "text": text, "agent": agent}
         await self._request("POST", self.base_url + WIDGET_PATH, headers=headers, json=body)
 
-    async def send_agent_reply(self, conversation_id: str, text: str, agent: str) -> None:
-        """Record the reply in the tracker, then push it to the widget."""
-        event = {"event": "bot", "text": text, "metadata": {"agent": agent}}
-        await self.append_events(conversation_id, [event])
-        await self.push_to_widget(conversation_id, text, agent)
-
     async def resume_bot(self, conversation_id: str, agent: str, text: str = RESUMED_TEXT) -> None:
         """Resume the bot, tell the customer in the tracker and in the widget."""
         await self.append_events(conversation_id, [{"event": "resume"}])

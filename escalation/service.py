@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from escalation.config import EscalationConfig, load_config
 from escalation.contact import CONTACT_KINDS, normalise_contact
 from escalation.db import session_scope
-from escalation.models import Ticket, utcnow
+from escalation.models import Ticket, TicketStatus, utcnow
 from escalation.outbox import enqueue
 from escalation.payload import EVENT_CONTACT, EVENT_CREATED, contact_of
 from escalation.reasons import check_reason, describe
@@ -84,7 +84,7 @@ def open_ticket(
                     summary=summary,
                     transcript=lines,
                     page_url=_clean_url(page_url),
-                    status="open",
+                    status=TicketStatus.OPEN.value,
                     created_at=utcnow(),
                     updated_at=utcnow(),
                 )
@@ -168,7 +168,7 @@ def list_open_tickets(limit: int = 200) -> list[dict[str, Any]]:
         rows = (
             session.execute(
                 select(Ticket)
-                .where(Ticket.status != "closed")
+                .where(Ticket.status != TicketStatus.CLOSED.value)
                 .order_by(Ticket.created_at.desc(), Ticket.id.desc())
                 .limit(limit)
             )
@@ -182,10 +182,10 @@ def claim_ticket(reference: str, agent: str) -> None:
     """Assign an open ticket to ``agent`` (idempotent for the same agent)."""
     with session_scope() as session:
         ticket = _ticket(session, reference, lock=True)
-        if ticket.status == "closed" or (ticket.claimed_by and ticket.claimed_by != agent):
+        if ticket.status == TicketStatus.CLOSED or (ticket.claimed_by and ticket.claimed_by != agent):
             raise TicketConflict(ticket.claimed_by or "closed")
         if ticket.claimed_by != agent:
-            ticket.status, ticket.claimed_by, ticket.claimed_at = "claimed", agent, utcnow()
+            ticket.status, ticket.claimed_by, ticket.claimed_at = TicketStatus.CLAIMED.value, agent, utcnow()
             ticket.updated_at = utcnow()
 
 
@@ -205,12 +205,12 @@ def close_ticket(
     """Close a ticket claimed by ``agent`` (or still unclaimed), adding final lines."""
     with session_scope() as session:
         ticket = _ticket(session, reference, lock=True)
-        if ticket.status == "closed":
+        if ticket.status == TicketStatus.CLOSED:
             return
         if ticket.claimed_by and ticket.claimed_by != agent:
             raise TicketConflict(ticket.claimed_by)
         if extra_lines:
             ticket.transcript = list(ticket.transcript or []) + [clean_line(x) for x in extra_lines]
         now = utcnow()
-        ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
+        ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED.value, now, now
         ticket.claimed_by = ticket.claimed_by or agent

@@ -18,6 +18,7 @@ import uuid
 
 from escalation import outbox
 from escalation.config import EscalationConfig, load_config
+from escalation.models import NotificationStatus
 from escalation.notifiers import DeliveryError, Notifier, build_notifiers
 
 logger = logging.getLogger("escalation.worker")
@@ -49,7 +50,7 @@ def deliver_one(
         status = outbox.mark_failed(
             leased.id, worker_id, leased.attempts, str(error), config.outbox
         )
-        log = logger.error if status == "failed" else logger.warning
+        log = logger.error if status == NotificationStatus.FAILED else logger.warning
         log(
             "%s %s via %s failed (attempt %d, now %s): %s",
             reference,

@@ -23,14 +23,14 @@ from zoneinfo import ZoneInfo
 import jinja2
 from aiohttp import web
 
-from escalation import service
+from escalation import service, takeover
 from escalation.agents import config_agents, db_agents
 from escalation.config import EscalationConfig
-from escalation.console.live import live_messages, new_user_lines
+from escalation.console.live import live_messages
 from escalation.console.sessions import AgentSession, LoginThrottle, SessionStore
 from escalation.notifiers.email_message import CONTACT_LABELS, SENDER_LABELS, office_timezone
 from escalation.passwords import DUMMY_HASH, verify_password
-from escalation.rasa_client import RESUMED_TEXT, RasaClient, RasaError
+from escalation.rasa_client import RasaClient, RasaError
 from escalation.reasons import SHORT_REASONS
 
 logger = logging.getLogger("escalation.console")
@@ -362,27 +362,8 @@ async def reply(request: web.Request) -> web.Response:
         raise _redirect(_ticket_url(reference, "empty"))
     if len(text) > MAX_REPLY_CHARS:
         raise _redirect(_ticket_url(reference, "too_long"))
-    try:
-        await asyncio.to_thread(service.claim_ticket, reference, agent)
-    except service.TicketConflict:
-        raise _redirect(_ticket_url(reference, "conflict")) from None
-    rasa = request.app[RASA]
-    conversation = ticket["conversation_id"]
-    try:
-        await rasa.append_events(
-            conversation, [{"event": "bot", "text": text, "metadata": {"agent": agent}}]
-        )
-    except RasaError as error:
-        logger.error("reply to %s not recorded: %s", reference, error)
-        raise _redirect(_ticket_url(reference, "rasa_down")) from error
-    line = {"sender": "agent", "text": text, "agent": agent, "time": datetime.now(timezone.utc)}
-    await asyncio.to_thread(service.append_transcript, reference, [line])
-    try:
-        await rasa.push_to_widget(conversation, text, agent)
-    except RasaError as error:
-        logger.error("reply to %s not pushed to the widget: %s", reference, error)
-        raise _redirect(_ticket_url(reference, "widget_down")) from error
-    raise _redirect(_ticket_url(reference, "replied"))
+    outcome = await takeover.reply(request.app[RASA], ticket, agent, text)
+    raise _redirect(_ticket_url(reference, outcome.value))
 
 
 async def close(request: web.Request) -> web.Response:
@@ -391,31 +372,12 @@ async def close(request: web.Request) -> web.Response:
     ticket = await _load(request.match_info["reference"])
     reference = ticket["reference"]
     agent = request["agent_session"].agent
-    if ticket["status"] == "closed" or ticket["claimed_by"] not in (None, agent):
-        raise _redirect(_ticket_url(reference, "conflict"))
-    extra = []
-    notice = "closed_quiet"
-    if form.get("skip_rasa") != "1":
-        rasa = request.app[RASA]
-        try:
-            tracker = await rasa.get_tracker(ticket["conversation_id"])
-            extra = new_user_lines(
-                live_messages(tracker, ticket["created_at"]), ticket["transcript"]
-            )
-            if tracker.get("paused", True):
-                await rasa.resume_bot(ticket["conversation_id"], agent)
-                now = datetime.now(timezone.utc)
-                extra.append({"sender": "bot", "text": RESUMED_TEXT, "time": now})
-        except RasaError as error:
-            logger.error("closing %s: assistant not reachable: %s", reference, error)
-            raise _redirect(_ticket_url(reference, "rasa_down")) from error
-        notice = "closed"
-    try:
-        await asyncio.to_thread(service.close_ticket, reference, agent, extra)
-    except service.TicketConflict:
-        raise _redirect(_ticket_url(reference, "conflict")) from None
-    logger.info("agent %s closed %s", agent, reference)
-    raise _redirect(f"/tickets?msg={notice}")
+    outcome = await takeover.close(
+        request.app[RASA], ticket, agent, contact_rasa=form.get("skip_rasa") != "1"
+    )
+    if outcome in (takeover.Outcome.CLOSED, takeover.Outcome.CLOSED_QUIET):
+        raise _redirect(f"/tickets?msg={outcome.value}")
+    raise _redirect(_ticket_url(reference, outcome.value))
 
 
 async def index(_request: web.Request) -> web.Response:
