@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from escalation.masking import MASK
+from settings import load_settings
 
 BAD_INPUT_INTENT = "bad_input"
 PROBLEM_ENTITY = "input_problem"
@@ -83,11 +84,12 @@ class InputGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Longest text, in characters, that is still parsed."""
-        return {"max_chars": 2000}
+        """Longest text, in characters, that is still parsed: by default the
+        provider settings' ``web.max_message_chars``, the limit the channels apply."""
+        return {"max_chars": None}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self._max_chars = int(config.get("max_chars", 2000))
+        self._max_chars = int(config.get("max_chars") or load_settings().max_message_chars)
 
     @classmethod
     def create(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import yaml
 
@@ -150,37 +151,51 @@ def _agents(raw: list[dict[str, Any]]) -> tuple[AgentConfig, ...]:
     return tuple(agents)
 
 
-def parse_config(raw: dict[str, Any]) -> EscalationConfig:
-    """Build the settings from the parsed YAML mapping (env overrides applied)."""
+def _value(section: Mapping[str, Any], key: str, default: Any) -> Any:
+    """``section[key]`` converted to the type of ``default``; the default when absent or empty."""
+    value = section.get(key)
+    if value is None or value == "":
+        return default
+    return type(default)(value)
+
+
+def parse_config(raw: dict[str, Any], environ: Mapping[str, str] = MappingProxyType({})) -> EscalationConfig:
+    """Build the settings from the parsed YAML mapping and the given environment.
+
+    Every default is the dataclass's own. The environment is an argument (the
+    loader passes ``os.environ``): ``CONSOLE_PORT`` and ``RASA_URL`` override
+    the file.
+    """
     tickets = raw.get("tickets") or {}
     outbox = raw.get("outbox") or {}
     console = raw.get("console") or {}
     rasa = raw.get("rasa") or {}
     _check_no_literal_secrets("rasa", rasa)
-    port = os.environ.get("CONSOLE_PORT") or console.get("port") or 8090
+    base, box, desk, assistant = EscalationConfig(), OutboxConfig(), ConsoleConfig(), RasaConfig()
+    port = int(environ.get("CONSOLE_PORT") or _value(console, "port", desk.port))
     return EscalationConfig(
-        reference_prefix=str(tickets.get("reference_prefix") or "IPT").upper(),
-        retention_days=int(tickets.get("retention_days") or 30),
+        reference_prefix=_value(tickets, "reference_prefix", base.reference_prefix).upper(),
+        retention_days=_value(tickets, "retention_days", base.retention_days),
         notifiers=_notifiers(raw.get("notifiers") or []),
         outbox=OutboxConfig(
-            max_attempts=int(outbox.get("max_attempts", 20)),
-            backoff_base_seconds=float(outbox.get("backoff_base_seconds", 10)),
-            backoff_max_seconds=float(outbox.get("backoff_max_seconds", 900)),
-            lease_seconds=float(outbox.get("lease_seconds", 120)),
-            poll_interval_seconds=float(outbox.get("poll_interval_seconds", 2)),
+            max_attempts=_value(outbox, "max_attempts", box.max_attempts),
+            backoff_base_seconds=_value(outbox, "backoff_base_seconds", box.backoff_base_seconds),
+            backoff_max_seconds=_value(outbox, "backoff_max_seconds", box.backoff_max_seconds),
+            lease_seconds=_value(outbox, "lease_seconds", box.lease_seconds),
+            poll_interval_seconds=_value(outbox, "poll_interval_seconds", box.poll_interval_seconds),
         ),
         console=ConsoleConfig(
-            host=str(console.get("host") or "127.0.0.1"),
-            port=int(port),
-            public_url=str(console.get("public_url") or f"http://127.0.0.1:{port}").rstrip("/"),
-            session_hours=float(console.get("session_hours", 8)),
-            refresh_seconds=float(console.get("refresh_seconds", 3)),
-            secure_cookies=bool(console.get("secure_cookies", False)),
+            host=_value(console, "host", desk.host),
+            port=port,
+            public_url=_value(console, "public_url", f"http://{desk.host}:{port}").rstrip("/"),
+            session_hours=_value(console, "session_hours", desk.session_hours),
+            refresh_seconds=_value(console, "refresh_seconds", desk.refresh_seconds),
+            secure_cookies=_value(console, "secure_cookies", desk.secure_cookies),
             agents=_agents(console.get("agents") or []),
         ),
         rasa=RasaConfig(
-            url=str(os.environ.get("RASA_URL") or rasa.get("url") or RasaConfig.url).rstrip("/"),
-            token_env=str(rasa.get("token_env") or "RASA_AUTH_TOKEN"),
+            url=str(environ.get("RASA_URL") or _value(rasa, "url", assistant.url)).rstrip("/"),
+            token_env=_value(rasa, "token_env", assistant.token_env),
         ),
     )
 
@@ -194,9 +209,9 @@ def load_config(path: Path | None = None) -> EscalationConfig:
     """Read the settings file (a missing file gives the defaults)."""
     target = Path(path or config_path())
     if not target.exists():
-        return parse_config({})
+        return parse_config({}, os.environ)
     with open(target, encoding="utf-8") as handle:
-        return parse_config(yaml.safe_load(handle) or {})
+        return parse_config(yaml.safe_load(handle) or {}, os.environ)
 
 
 def resolve_path(value: str) -> Path:

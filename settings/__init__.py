@@ -94,15 +94,16 @@ def parse_settings(raw: Dict[str, Any]) -> ProviderSettings:
     hours = support.get("office_hours") or {}
     servers = raw.get("servers") or {}
     web = raw.get("web") or {}
+    defaults, default_hours = ProviderSettings(), OfficeHours()
     return ProviderSettings(
-        name=_text(provider.get("name")) or "ip telecom",
+        name=_text(provider.get("name")) or defaults.name,
         mail_domains=[str(d).strip().lower() for d in provider.get("mail_domains") or [] if d],
         webmail_url=_text(provider.get("webmail_url")),
         support_phone=_text(support.get("phone")),
         support_email=_text(support.get("email")),
         support_hours_text=_text(support.get("hours_text")),
         office_hours=OfficeHours(
-            timezone=_text(hours.get("timezone")) or "Europe/Rome",
+            timezone=_text(hours.get("timezone")) or default_hours.timezone,
             days=[str(d).lower()[:3] for d in hours.get("days") or []],
             open=_text(hours.get("open")),
             close=_text(hours.get("close")),
@@ -110,9 +111,9 @@ def parse_settings(raw: Dict[str, Any]) -> ProviderSettings:
         imap=_server(servers.get("imap") or {}),
         pop3=_server(servers.get("pop3") or {}),
         smtp=_server(servers.get("smtp") or {}),
-        public_url=(_text(web.get("public_url")) or "http://127.0.0.1:8080").rstrip("/"),
+        public_url=(_text(web.get("public_url")) or defaults.public_url).rstrip("/"),
         allowed_origins=[str(o).strip() for o in web.get("allowed_origins") or [] if o],
-        max_message_chars=int(web.get("max_message_chars") or 2000),
+        max_message_chars=int(web.get("max_message_chars") or defaults.max_message_chars),
         username_format=_username_format(servers.get("username")),
     )
 

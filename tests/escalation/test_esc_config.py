@@ -50,3 +50,15 @@ def test_invalid_notifiers_are_refused() -> None:
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path / "absent.yml")
     assert config.retention_days == 30 and config.notifiers == ()
+
+
+def test_defaults_are_the_dataclasses_and_the_environment_is_an_argument() -> None:
+    from escalation.config import ConsoleConfig, EscalationConfig, OutboxConfig
+
+    empty = parse_config({})
+    assert empty.outbox == OutboxConfig() and empty.retention_days == EscalationConfig().retention_days
+    assert empty.console.port == ConsoleConfig().port
+    overridden = parse_config({"console": {"port": 9000}}, {"CONSOLE_PORT": "9200", "RASA_URL": "http://r:1/"})
+    assert overridden.console.port == 9200 and overridden.rasa.url == "http://r:1"
+    assert overridden.console.public_url == "http://127.0.0.1:9200"
+    assert parse_config({"console": {"port": 9000}}).console.port == 9000
