@@ -6,16 +6,21 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from escalation.config import REPO_ROOT
-from escalation.models import Base
 
 ENV_VAR = "TICKETS_DB_URL"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The revision that matches databases created before migrations existed.
+BASELINE = "0001"
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
@@ -47,12 +52,28 @@ def _make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    upgrade_schema(engine)
     return engine
 
 
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the database to the newest migration (escalation/migrations).
+
+    A database created before migrations existed (tables but no
+    ``alembic_version``) is first stamped at the baseline it matches.
+    """
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        tables = set(inspect(connection).get_table_names())
+        if "escalation_tickets" in tables and "alembic_version" not in tables:
+            command.stamp(config, BASELINE)
+        command.upgrade(config, "head")
+
+
 def get_engine(url: str | None = None) -> Engine:
-    """The (cached) engine for ``url``; tables are created on first use."""
+    """The (cached) engine for ``url``; the schema is migrated on first use."""
     target = url or database_url()
     with _lock:
         if target not in _engines:

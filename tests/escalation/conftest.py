@@ -40,7 +40,10 @@ def isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     monkeypatch.setenv("TICKETS_DB_URL", url)
     monkeypatch.setenv("ESCALATION_SETTINGS", str(tmp_path / "escalation.yml"))
     if shared_url:
-        Base.metadata.drop_all(db.get_engine(url))
+        engine = db.get_engine(url)
+        Base.metadata.drop_all(engine)
+        with engine.begin() as connection:  # so the next engine migrates from scratch
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.dispose_engines()
     yield url
     db.dispose_engines()
