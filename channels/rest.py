@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import AbstractSet, Optional, Text
+from typing import Optional, Text
 
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
-from channels.sanitize import allowed_button_intents, sanitize_user_text
+from channels.payloads import button_intents
+from channels.sanitize import sanitize_user_text
 from escalation.masking import mask_secrets
 from settings import load_settings
-
-
-def domain_button_intents(request: Request) -> AbstractSet[str]:
-    """Intents of the loaded model whose ``/intent`` payload a user may send."""
-    agent = getattr(request.app.ctx, "agent", None)
-    domain = getattr(agent, "domain", None)
-    return allowed_button_intents(domain.intents if domain else [])
 
 
 class SafeRestInput(RestInput):
@@ -32,7 +26,7 @@ class SafeRestInput(RestInput):
         text = sanitize_user_text(
             raw if isinstance(raw, str) else "",
             load_settings().max_message_chars,
-            domain_button_intents(req),
+            button_intents(req.app),
         )
         # Passwords never reach the tracker store, tickets or notifications.
         return mask_secrets(text)

@@ -47,14 +47,12 @@ under the conversation bound to its socket, whatever ``session_id`` it names.
 
 from __future__ import annotations
 
-import hmac
 import inspect
 import json
 import logging
 import os
 import time
-from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 import rasa.core.channels.channel
 from rasa.core.channels.channel import UserMessage
@@ -65,13 +63,13 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 import messages
+from channels.agent_message import Refusal, parse_agent_message
+from channels.payloads import button_intents
 from channels.sanitize import (
-    allowed_button_intents,
     sanitize_page_url,
     sanitize_user_text,
-    strip_controls,
 )
-from channels.session_token import SessionSigner, is_conversation_id
+from channels.session_token import SessionSigner
 from escalation.masking import mask_secrets
 
 try:
@@ -83,8 +81,6 @@ logger = logging.getLogger(__name__)
 
 AUTH_TOKEN_ENV = "RASA_AUTH_TOKEN"
 REDIS_URL_ENV = "SOCKETIO_REDIS_URL"
-MAX_AGENT_TEXT = 4000
-MAX_AGENT_BODY = 64 * 1024
 
 
 def _load_settings() -> Any:
@@ -206,7 +202,8 @@ class WidgetInput(SocketIOInput):
         self.rate_limit_per_minute = rate_limit_per_minute
         self._buckets: Dict[Text, _TokenBucket] = {}
         self._app: Optional[Sanic] = None
-        self._intents_cache: tuple = (None, frozenset())
+        self._max_chars = int(self.settings.max_message_chars)
+        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
 
     # ----------------------------------------------------------------- helpers
     def get_output_channel(self) -> Optional[WidgetOutput]:
@@ -228,21 +225,7 @@ class WidgetInput(SocketIOInput):
 
     def allowed_intents(self) -> Set[str]:
         """Intents whose ``/intent`` button payload a visitor may send."""
-        domain = None
-        agent = getattr(getattr(self._app, "ctx", None), "agent", None) if self._app else None
-        if agent is not None:
-            domain = getattr(agent, "domain", None)
-        cached_for, cached = self._intents_cache
-        if domain is not None and cached_for is domain:
-            return set(cached)
-        if domain is not None:
-            intents: Iterable[str] = domain.intents
-        else:
-            intents = _intents_from_domain_file(Path("domain.yml"))
-        allowed = frozenset(allowed_button_intents(intents))
-        if domain is not None:
-            self._intents_cache = (domain, allowed)
-        return set(allowed)
+        return set(button_intents(self._app))
 
     def message_metadata(self, data: Dict[Text, Any]) -> Dict[Text, Any]:
         """The only metadata taken from the browser: page URL and language."""
@@ -283,7 +266,7 @@ class WidgetInput(SocketIOInput):
 
     # --------------------------------------------------------------- blueprint
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Socket.io server plus the agent bridge route."""
+        """Socket.io server (handlers below) plus the agent bridge route."""
         client_manager = None
         redis_url = os.environ.get(REDIS_URL_ENV)
         if redis_url:
@@ -291,151 +274,124 @@ class WidgetInput(SocketIOInput):
 
             client_manager = socketio.AsyncRedisManager(redis_url)
             logger.info("Widget socket.io uses the Redis client manager.")
-        max_chars = int(self.settings.max_message_chars)
+        self._max_chars = int(self.settings.max_message_chars)
+        self._on_new_message = on_new_message
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self.cors_allowed_origins(),
             cors_credentials=False,
             client_manager=client_manager,
-            max_http_buffer_size=max(100_000, max_chars * 16),
+            max_http_buffer_size=max(100_000, self._max_chars * 16),
         )
         self.sio = sio
-        namespace = self.namespace
+        for event, handler in (
+            ("connect", self._on_connect),
+            ("disconnect", self._on_disconnect),
+            ("session_request", self._on_session_request),
+            (self.user_message_evt, self._on_user_message),
+        ):
+            sio.on(event, namespace=self.namespace)(handler)
         bp = _WidgetBlueprint(sio, self.socketio_path, "widget_webhook", __name__)
+        bp.ctx.on_register = self._remember_app
+        # Sanic marks route handlers with attributes, which bound methods cannot take.
+        async def health(request: Request) -> HTTPResponse:
+            return await self._health(request)
 
-        def on_register(app: Sanic) -> None:
-            self._app = app
-
-        bp.ctx.on_register = on_register
-
-        @bp.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @bp.route("/agent_message", methods=["POST"])
         async def agent_message(request: Request) -> HTTPResponse:
             return await self._agent_message(request)
 
-        @sio.on("connect", namespace=namespace)
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
-            if self.jwt_key:
-                payload = None
-                if isinstance(auth, dict) and auth.get("token"):
-                    payload = rasa.core.channels.channel.decode_bearer_token(
-                        auth.get("token"), self.jwt_key, self.jwt_algorithm
-                    )
-                if not payload:
-                    return False
-            self._buckets[sid] = _TokenBucket(self.rate_limit_burst, self.rate_limit_per_minute)
-            return True
-
-        @sio.on("disconnect", namespace=namespace)
-        async def disconnect(sid: Text, *args: Any) -> None:
-            self._buckets.pop(sid, None)
-
-        @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: Text, data: Any = None) -> None:
-            offered = data.get("session_id") if isinstance(data, dict) else None
-            conversation_id = self.signer.verify(offered)
-            if conversation_id is None:
-                if offered:
-                    logger.info("Widget: refused an unsigned or forged session id, new conversation.")
-                token = self.signer.issue()
-                conversation_id = self.signer.verify(token)
-            else:
-                token = offered
-            assert conversation_id is not None
-            await self._bind(sid, conversation_id)
-            await sio.emit("session_confirm", token, room=sid, namespace=namespace)
-
-        @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: Text, data: Any = None) -> None:
-            if not isinstance(data, dict):
-                return
-            session = await sio.get_session(sid, namespace=namespace)
-            conversation_id = session.get("conversation_id")
-            if not conversation_id:
-                # Message before session_request: only a genuine token binds.
-                conversation_id = self.signer.verify(data.get("session_id"))
-                if conversation_id is None:
-                    logger.info("Widget: message without a confirmed session ignored.")
-                    return
-                await self._bind(sid, conversation_id)
-            bucket = self._buckets.get(sid)
-            if bucket is not None and not bucket.take():
-                await sio.emit(
-                    self.bot_message_evt, {"text": messages.text("widget.rate_limited")},
-                    room=sid, namespace=namespace,
-                )
-                return
-            text = sanitize_user_text(data.get("message"), max_chars, self.allowed_intents())
-            # Passwords never reach the tracker store, tickets or notifications.
-            text = mask_secrets(text)
-            message = UserMessage(
-                text,
-                WidgetOutput(sio, self.bot_message_evt),
-                conversation_id,
-                input_channel=self.name(),
-                metadata=self.message_metadata(data),
-            )
-            await on_new_message(message)
-
+        bp.add_route(health, "/", methods=["GET"])
+        bp.add_route(agent_message, "/agent_message", methods=["POST"])
         return bp
+
+    def _remember_app(self, app: Sanic) -> None:
+        self._app = app
+
+    async def _health(self, _: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    async def _on_connect(self, sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        if self.jwt_key:
+            payload = None
+            if isinstance(auth, dict) and auth.get("token"):
+                payload = rasa.core.channels.channel.decode_bearer_token(
+                    auth.get("token"), self.jwt_key, self.jwt_algorithm
+                )
+            if not payload:
+                return False
+        self._buckets[sid] = _TokenBucket(self.rate_limit_burst, self.rate_limit_per_minute)
+        return True
+
+    async def _on_disconnect(self, sid: Text, *args: Any) -> None:
+        self._buckets.pop(sid, None)
+
+    async def _on_session_request(self, sid: Text, data: Any = None) -> None:
+        """Confirm the visitor's signed conversation id, or issue a new one."""
+        offered = data.get("session_id") if isinstance(data, dict) else None
+        conversation_id = self.signer.verify(offered)
+        if conversation_id is None:
+            if offered:
+                logger.info("Widget: refused an unsigned or forged session id, new conversation.")
+            token = self.signer.issue()
+            conversation_id = self.signer.verify(token)
+        else:
+            token = offered
+        assert conversation_id is not None and self.sio is not None
+        await self._bind(sid, conversation_id)
+        await self.sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
+
+    async def _on_user_message(self, sid: Text, data: Any = None) -> None:
+        """A visitor's message: bound conversation, rate limit, sanitised text, then Rasa."""
+        sio = self.sio
+        if not isinstance(data, dict) or sio is None:
+            return
+        session = await sio.get_session(sid, namespace=self.namespace)
+        conversation_id = session.get("conversation_id")
+        if not conversation_id:
+            # Message before session_request: only a genuine token binds.
+            conversation_id = self.signer.verify(data.get("session_id"))
+            if conversation_id is None:
+                logger.info("Widget: message without a confirmed session ignored.")
+                return
+            await self._bind(sid, conversation_id)
+        bucket = self._buckets.get(sid)
+        if bucket is not None and not bucket.take():
+            await sio.emit(
+                self.bot_message_evt, {"text": messages.text("widget.rate_limited")},
+                room=sid, namespace=self.namespace,
+            )
+            return
+        text = sanitize_user_text(data.get("message"), self._max_chars, self.allowed_intents())
+        # Passwords never reach the tracker store, tickets or notifications.
+        text = mask_secrets(text)
+        message = UserMessage(
+            text,
+            WidgetOutput(sio, self.bot_message_evt),
+            conversation_id,
+            input_channel=self.name(),
+            metadata=self.message_metadata(data),
+        )
+        await self._on_new_message(message)
 
     async def _agent_message(self, request: Request) -> HTTPResponse:
         """``POST /webhooks/widget/agent_message``: a support agent's reply."""
-        expected = os.environ.get(AUTH_TOKEN_ENV, "")
-        header = request.headers.get("Authorization", "")
-        given = header[7:].strip() if header[:7].lower() == "bearer " else ""
-        if not expected or not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-            return response.json({"error": "unauthorized"}, status=401)
-        if len(request.body or b"") > MAX_AGENT_BODY:
-            return response.json({"error": "body too large"}, status=413)
-        try:
-            body = json.loads(request.body or b"")
-        except ValueError:
-            return response.json({"error": "body must be JSON"}, status=400)
-        if not isinstance(body, dict):
-            return response.json({"error": "body must be a JSON object"}, status=400)
-        conversation_id = body.get("conversation_id")
-        text = body.get("text")
-        agent = body.get("agent")
-        if not is_conversation_id(conversation_id):
-            return response.json({"error": "conversation_id is not a widget conversation"}, status=400)
-        if not isinstance(text, str) or not strip_controls(text).strip():
-            return response.json({"error": "text must be a non-empty string"}, status=400)
-        text = strip_controls(text).strip()[:MAX_AGENT_TEXT]
-        if agent is not None and not isinstance(agent, str):
-            return response.json({"error": "agent must be a string"}, status=400)
-        agent = strip_controls(agent or "").strip()[:80] or None
+        parsed = parse_agent_message(
+            request.body, request.headers.get("Authorization"), os.environ.get(AUTH_TOKEN_ENV, "")
+        )
+        if isinstance(parsed, Refusal):
+            return response.json({"error": parsed.error}, status=parsed.status)
         if self.sio is None:
             return response.json({"error": "socket server not ready"}, status=503)
         await self.sio.emit(
-            self.bot_message_evt, {"text": text}, room=conversation_id, namespace=self.namespace
+            self.bot_message_evt, {"text": parsed.text}, room=parsed.conversation_id,
+            namespace=self.namespace,
         )
-        logger.info("Widget: agent %s wrote to conversation %s.", agent or "?", conversation_id)
-        return response.json({"status": "sent", "conversation_id": conversation_id})
+        logger.info("Widget: agent %s wrote to conversation %s.", parsed.agent or "?",
+                    parsed.conversation_id)
+        return response.json({"status": "sent", "conversation_id": parsed.conversation_id})
 
 
 async def _maybe_await(result: Any) -> Any:
     if inspect.isawaitable(result):
         return await result
     return result
-
-
-def _intents_from_domain_file(path: Path) -> List[str]:
-    """Intent names of a domain YAML file (fallback before the agent is ready)."""
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle) or {}
-    except OSError:
-        return []
-    names: List[str] = []
-    for item in raw.get("intents") or []:
-        if isinstance(item, str):
-            names.append(item)
-        elif isinstance(item, dict):
-            names.extend(str(key) for key in item)
-    return names

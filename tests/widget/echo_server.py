@@ -8,9 +8,12 @@ answered with ``echo:<conversation id>:<text passed to Rasa>|<metadata JSON>``.
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
 from rasa.core.channels.channel import UserMessage  # noqa: E402
 from rasa.server import configure_cors  # noqa: E402
 from sanic import Sanic  # noqa: E402
@@ -22,6 +25,9 @@ def main() -> None:
     port, origin = int(sys.argv[1]), sys.argv[2]
     app = Sanic("widget_echo")
     configure_cors(app, [origin])
+    # Stands in for the loaded model: the channel allows the buttons of its domain.
+    raw = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    app.ctx.agent = SimpleNamespace(domain=SimpleNamespace(intents=list(raw["intents"])))
     channel = WidgetInput.from_credentials({})
 
     async def on_new_message(message: UserMessage) -> None:

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from channels.sanitize import is_allowed_payload
 from channels.session_token import SessionSigner, is_conversation_id
 
 
@@ -95,9 +94,18 @@ def test_channel_metadata_keeps_only_page_url_and_language() -> None:
     assert channel.message_metadata({"customData": {"language": "<script>"}}) == {}
 
 
-def test_channel_name_and_allowed_intents_from_domain_file() -> None:
+def test_button_intents_come_from_the_loaded_domain() -> None:
+    """Both channels ask channels.payloads: the loaded model's button intents, none before."""
+    from types import SimpleNamespace
+
+    from channels.payloads import button_intents
+
     channel = _channel()
     assert channel.name() == "widget"
-    intents = channel.allowed_intents()  # no agent yet: reads domain.yml if present
-    assert all(is_allowed_payload(f"/{intent}", {intent}) for intent in intents)
-    assert not intents & {"greet", "inform", "restart", "session_start", "bad_input"}
+    assert channel.allowed_intents() == set()  # no model loaded yet: no payload passes
+    domain = SimpleNamespace(intents=["greet", "affirm", "ask_cost", "request_human", "restart"])
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(domain=domain)))
+    channel._app = app
+    assert channel.allowed_intents() == set(button_intents(app)) == {"affirm", "ask_cost",
+                                                                       "request_human"}
+
