@@ -8,7 +8,7 @@ import hmac
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -31,6 +31,31 @@ SAMPLE_INTENTS = [
     {"name": "request_human", "confidence": 0.97},
 ]
 SAMPLE_SLOTS = {"protocol": "imap", "device": "smartphone", "mail_client": "Outlook"}
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def notification_due() -> bool:
+    """True when a pending notification's next attempt, or a lease, has come
+    (or when nothing is left to deliver: then there is nothing to wait for)."""
+    from escalation import db
+    from escalation.models import Notification, NotificationStatus, utcnow
+
+    with db.session_scope() as session:
+        rows = session.query(Notification).all()
+        now = utcnow()
+        waiting = [r for r in rows if r.status in (NotificationStatus.PENDING, NotificationStatus.SENDING)]
+        return not waiting or any(
+            (row.status == NotificationStatus.PENDING and row.next_attempt_at <= now)
+            or (row.status == NotificationStatus.SENDING and row.lease_until and row.lease_until < now)
+            for row in waiting
+        )
 
 
 def open_sample(**overrides: Any) -> str:

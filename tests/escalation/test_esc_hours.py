@@ -57,5 +57,10 @@ def test_range_across_midnight_belongs_to_its_start_day() -> None:
 
 
 def test_reads_the_shipped_provider_settings() -> None:
-    settings = load_settings()
-    assert isinstance(is_office_open(datetime.now(timezone.utc), settings), bool)
+    """The example settings: Monday to Friday, 9:00-18:00 in Rome."""
+    from settings import DEFAULT_PATH
+
+    settings = load_settings(DEFAULT_PATH)
+    assert is_office_open(datetime(2024, 7, 8, 10, 0, tzinfo=ROME), settings)  # Monday morning
+    assert not is_office_open(datetime(2024, 7, 8, 19, 0, tzinfo=ROME), settings)  # Monday evening
+    assert not is_office_open(datetime(2024, 7, 7, 10, 0, tzinfo=ROME), settings)  # Sunday

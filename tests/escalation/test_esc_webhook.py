@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from esc_helpers import WebhookReceiver, free_port, open_sample
+from esc_helpers import WebhookReceiver, free_port, notification_due, open_sample, wait_until
 
 from escalation import outbox, service, worker
 from escalation.notifiers.webhook import encode_body, sign, verify_signature
@@ -38,8 +38,9 @@ def _hook(url: str) -> list[dict[str, Any]]:
 FAST_RETRY = {"backoff_base_seconds": 0.05, "backoff_max_seconds": 0.2}
 
 
-def _wait_due(seconds: float = 0.3) -> None:
-    time.sleep(seconds)  # longer than FAST_RETRY's backoff (0.05 s doubling, max 0.2 s +20%)
+def _wait_due() -> None:
+    """Wait until the retry's backoff has passed (FAST_RETRY: 0.05 s doubling, max 0.2 s)."""
+    wait_until(notification_due, what="a notification to be due")
 
 
 def test_signed_payload_is_verified_by_the_receiver(write_config, receiver, monkeypatch) -> None:
@@ -133,7 +134,7 @@ def test_expired_lease_is_taken_over_with_the_same_key(write_config, receiver, m
     leased = outbox.lease_next("dead-worker", lease_seconds=2)
     assert leased is not None
     assert worker.run_once(config) == 0  # still leased by the dead worker
-    time.sleep(2.3)
+    wait_until(notification_due, timeout=10, what="the dead worker's lease to expire")
     assert worker.run_once(config) == 1
     assert list(receiver.accepted) == [leased.idempotency_key]
     assert not outbox.mark_sent(leased.id, "dead-worker")  # the dead one cannot mark it
