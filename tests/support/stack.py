@@ -21,12 +21,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,49 +28,25 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from supervisor import (
+    QUIET_ENV,
+    ROOT,
+    Server,
+    actions_command,
+    free_port,
+    module_command,
+    rasa_command,
+)
+
 MODELS_DIR = ROOT / "models"
-PYTHON = sys.executable
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["ROOT", "Server", "Stack", "free_port", "spawn", "start_stack", "stack_or_skip",
+           "write_settings"]
 
 
 def latest_model(models_dir: Path = MODELS_DIR) -> Optional[Path]:
     """Newest ``*.tar.gz`` in ``models_dir`` or None."""
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
-
-
-@dataclass
-class Server:
-    """One running subprocess and its log file."""
-
-    name: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self, timeout: float = 15.0) -> None:
-        """Terminate this process (and only this one), then kill it if it lingers."""
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
 
 
 @dataclass
@@ -129,49 +99,9 @@ class Stack:
         self.stop()
 
 
-def _wait_http(url: str, server: Server, timeout: float, expect_json_key: Optional[str] = None) -> None:
-    deadline = time.monotonic() + timeout
-    last_error = ""
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(
-                f"{server.name} exited with {server.process.returncode}:\n{server.log_tail()}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    if expect_json_key is None:
-                        return
-                    payload = json.loads(response.read().decode("utf-8"))
-                    if payload.get(expect_json_key):
-                        return
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            last_error = str(error)
-        time.sleep(0.5)
-    raise RuntimeError(
-        f"{server.name} not ready at {url} after {timeout:.0f}s ({last_error}):\n{server.log_tail()}"
-    )
-
-
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the test process dies (Linux), so no server is orphaned."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - best effort, other systems just skip it
-        pass
-
-
-def _spawn(name: str, cmd: Sequence[str], env: Mapping[str, str], tmp_dir: Path) -> Server:
-    log_path = tmp_dir / f"{name}.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        list(cmd), cwd=str(ROOT), env=dict(env), stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-    )
-    log.close()
-    return Server(name=name, process=process, log_path=log_path)
+def spawn(name: str, command: Sequence[str], env: Mapping[str, str], tmp_dir: Path) -> Server:
+    """Start one server through the supervisor, logging to ``tmp_dir/<name>.log``."""
+    return Server(name, command, env, Path(tmp_dir) / f"{name}.log")
 
 
 def write_settings(tmp_dir: Path, origins: List[str], public_url: str) -> Path:
@@ -244,9 +174,7 @@ def start_stack(
             "WEB_HOST": "127.0.0.1",
             "WEB_PORT": str(web_port),
             "SANIC_HOST": "127.0.0.1",  # rasa_sdk action server: loopback only
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "PYTHONUNBUFFERED": "1",
+            **QUIET_ENV,
         }
     )
     env.pop("SOCKETIO_REDIS_URL", None)
@@ -267,29 +195,18 @@ def start_stack(
     )
     try:
         if actions_port:
-            actions = _spawn(
-                "actions",
-                [PYTHON, "-m", "rasa", "run", "actions", "--actions", "actions",
-                 "--port", str(actions_port)],
-                env, tmp_dir,
-            )
-            stack.servers.append(actions)
-        rasa = _spawn(
-            "rasa",
-            [PYTHON, "-m", "rasa", "run", "--enable-api", "--auth-token", auth_token,
-             "--credentials", str(credentials_path), "--endpoints", str(endpoints_path),
-             "--model", str(model), "-i", "127.0.0.1", "-p", str(rasa_port),
-             "--cors", *origins, *rasa_args],
-            env, tmp_dir,
-        )
+            stack.servers.append(spawn("actions", actions_command(actions_port), env, tmp_dir))
+        rasa = spawn("rasa", rasa_command(model, rasa_port, credentials_path, endpoints_path,
+                                          auth_token=auth_token, cors=origins, extra=rasa_args),
+                     env, tmp_dir)
         stack.servers.append(rasa)
         if with_webapp:
-            webapp = _spawn("webapp", [PYTHON, "-m", "webapp"], env, tmp_dir)
+            webapp = spawn("webapp", module_command("webapp"), env, tmp_dir)
             stack.servers.append(webapp)
-            _wait_http(f"{webapp_url}/healthz", webapp, 60)
+            webapp.wait_ready(f"{webapp_url}/healthz", 60)
         if actions_port:
-            _wait_http(f"{stack.actions_url}/health", stack.server("actions"), 120)
-        _wait_http(f"{rasa_url}/status?token={auth_token}", rasa, startup_timeout, "model_file")
+            stack.server("actions").wait_ready(f"{stack.actions_url}/health", 120)
+        rasa.wait_ready(f"{rasa_url}/status?token={auth_token}", startup_timeout, json_key="model_file")
     except BaseException:
         stack.stop()
         raise

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 import socketio
 
-from tests.support.stack import Server, _spawn, _wait_http, free_port, write_settings
+from tests.support.stack import Server, free_port, spawn, write_settings
 from tests.widget.chat_client import Visitor, texts
 
 HERE = Path(__file__).resolve().parent
@@ -37,11 +37,11 @@ def echo_url(tmp_path_factory: Any) -> Iterator[str]:
         }
     )
     env.pop("SOCKETIO_REDIS_URL", None)
-    server: Server = _spawn(
+    server: Server = spawn(
         "echo", [sys.executable, str(HERE / "echo_server.py"), str(port), ORIGIN], env, tmp
     )
     try:
-        _wait_http(f"http://127.0.0.1:{port}/webhooks/widget/", server, 180)
+        server.wait_ready(f"http://127.0.0.1:{port}/webhooks/widget/", 180)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
@@ -151,12 +151,12 @@ async def test_two_processes_share_rooms_through_redis(tmp_path: Path) -> None:
     )
     ports = [free_port(), free_port()]
     servers = [
-        _spawn(f"echo{i}", [sys.executable, str(HERE / "echo_server.py"), str(port), ORIGIN], env, tmp_path)
+        spawn(f"echo{i}", [sys.executable, str(HERE / "echo_server.py"), str(port), ORIGIN], env, tmp_path)
         for i, port in enumerate(ports)
     ]
     try:
         for server, port in zip(servers, ports):
-            _wait_http(f"http://127.0.0.1:{port}/webhooks/widget/", server, 180)
+            server.wait_ready(f"http://127.0.0.1:{port}/webhooks/widget/", 180)
         first, second = (f"http://127.0.0.1:{port}" for port in ports)
         visitor = Visitor(first, ORIGIN)
         token = await visitor.connect()

@@ -1,0 +1,164 @@
+"""Start the assistant's servers as child processes: one home for commands, ports and readiness.
+
+``make run`` (``python -m supervisor``), the tests (``tests/support/stack.py``)
+and the benchmark (``bench/servers.py``) all start the action server, Rasa,
+the website, the notification worker and the agent console through here.
+Ports come from :class:`Ports` (environment variables with the defaults below).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Mapping, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+PYTHON = sys.executable
+#: Rasa must not phone home, nor fill logs with TensorFlow chatter.
+QUIET_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The ports of the servers: one settings source for all of them."""
+
+    rasa: int = 5005
+    actions: int = 5055
+    web: int = 8080
+    console: int = 8090
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Ports":
+        """Defaults, overridden by RASA_PORT, ACTIONS_PORT, WEB_PORT and CONSOLE_PORT."""
+        base = cls()
+        return cls(
+            rasa=int(environ.get("RASA_PORT") or base.rasa),
+            actions=int(environ.get("ACTIONS_PORT") or base.actions),
+            web=int(environ.get("WEB_PORT") or base.web),
+            console=int(environ.get("CONSOLE_PORT") or base.console),
+        )
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a log file, for error messages."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the parent dies (Linux), so no server is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - best effort; other systems skip it
+        pass
+
+
+class Server:
+    """A child process in its own process group, logging to a file (or to the terminal)."""
+
+    def __init__(self, name: str, command: Sequence[str], env: Mapping[str, str],
+                 log: Optional[Path] = None) -> None:
+        """Start ``command`` from the repository root with ``env`` (a full environment)."""
+        self.name = name
+        self.log_path = log
+        self._sink = log.open("wb") if log else None
+        self.process = subprocess.Popen(
+            list(command), cwd=str(ROOT), env=dict(env), stdin=subprocess.DEVNULL,
+            stdout=self._sink, stderr=subprocess.STDOUT if self._sink else None,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+
+    @property
+    def pid(self) -> int:
+        """Process id of the server."""
+        return self.process.pid
+
+    def log_tail(self, lines: int = 60) -> str:
+        """The end of the log, for error messages."""
+        return tail(self.log_path, lines) if self.log_path else ""
+
+    def wait_ready(self, url: str, timeout_s: float, json_key: Optional[str] = None) -> float:
+        """Poll ``url`` until it answers 200 (with ``json_key`` set, if given); return seconds."""
+        start = time.monotonic()
+        last_error = ""
+        while time.monotonic() - start < timeout_s:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+                    if response.status == 200 and (
+                        json_key is None or json.loads(response.read().decode("utf-8")).get(json_key)
+                    ):
+                        return time.monotonic() - start
+            except (urllib.error.URLError, OSError, ValueError) as error:
+                last_error = str(error)
+            time.sleep(0.5)
+        raise RuntimeError(
+            f"{self.name} not ready at {url} after {timeout_s:.0f}s ({last_error}):\n{self.log_tail()}")
+
+    def stop(self, grace_s: float = 20.0) -> None:
+        """SIGTERM, then SIGKILL to the process group this object started."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.process.wait(timeout=10)
+        if self._sink:
+            self._sink.close()
+
+
+# --------------------------------------------------------------- commands
+
+def actions_command(port: int) -> List[str]:
+    """The action server (it binds ``SANIC_HOST``: rasa_sdk 3.6 has no interface option)."""
+    return [PYTHON, "-m", "rasa", "run", "actions", "--actions", "actions", "-p", str(port)]
+
+
+def rasa_command(model: Path, port: int, credentials: Path, endpoints: Path, host: str = HOST,
+                 auth_token: Optional[str] = None, cors: Sequence[str] = (),
+                 extra: Sequence[str] = ()) -> List[str]:
+    """``rasa run``; with ``auth_token`` the HTTP API is enabled and protected by it."""
+    command = [PYTHON, "-m", "rasa", "run", "--model", str(model), "--credentials", str(credentials),
+               "--endpoints", str(endpoints), "-i", host, "-p", str(port)]
+    if auth_token:
+        command += ["--enable-api", "--auth-token", auth_token]
+    if cors:
+        command += ["--cors", *cors]
+    return command + list(extra)
+
+
+def module_command(module: str, *args: str) -> List[str]:
+    """``python -m <module>`` (webapp, escalation.worker, escalation.console)."""
+    return [PYTHON, "-m", module, *args]
