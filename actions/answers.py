@@ -147,10 +147,7 @@ BUTTON_VALUES: Dict[str, Dict[str, str]] = {
 }
 
 #: Intents that are never an answer: the customer wants to leave the questions.
-LEAVING_INTENTS = frozenset({
-    "request_human", "goodbye", "ask_configure_device", "bad_input",
-    "oos_billing", "oos_password", "oos_hacked", "oos_line_fault", "oos_contract",
-})
+LEAVING_INTENTS = frozenset({"request_human", "goodbye", "ask_configure_device", "bad_input"})
 
 #: Intents whose messages are answers (or attempts at one) whatever their words.
 ANSWER_INTENTS = frozenset({

@@ -79,3 +79,16 @@ def test_button_payloads_are_intents_of_the_domain():
                 payload = button["payload"]
                 if payload.startswith("/"):
                     assert payload[1:] in intents, (name, payload)
+
+
+def test_intent_lists_in_python_name_domain_intents():
+    """Lists of intents kept in Python are checked here, so a renamed intent cannot slip by."""
+    from actions.answers import ANSWER_INTENTS, BUTTON_VALUES, LEAVING_INTENTS
+    from actions.clarification import NOT_SUGGESTED
+    from actions.handover import ACCOUNT_TOPICS
+
+    known = set(DOMAIN["intents"]) | {"nlu_fallback"}
+    listed = set(ANSWER_INTENTS) | set(LEAVING_INTENTS) | set(NOT_SUGGESTED) | set(ACCOUNT_TOPICS)
+    for buttons in BUTTON_VALUES.values():
+        listed |= set(buttons)
+    assert sorted(listed - known) == []
