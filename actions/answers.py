@@ -147,7 +147,14 @@ BUTTON_VALUES: Dict[str, Dict[str, str]] = {
 }
 
 #: Intents that are never an answer: the customer wants to leave the questions.
-LEAVING_INTENTS = frozenset({"request_human", "goodbye", "ask_configure_device", "bad_input"})
+LEAVING_INTENTS = frozenset({
+    "request_human", "goodbye", "ask_configure_device", "bad_input",
+    "oos_billing", "oos_password", "oos_hacked", "oos_line_fault", "oos_contract",
+})
+
+#: Intent guesses that a question itself provokes: the offline question is about
+#: the connection, so a "line fault" guess there is read for its answer first.
+QUESTION_NOISE: Dict[str, frozenset] = {"rec_offline": frozenset({"oos_line_fault"})}
 
 #: Intents whose messages are answers (or attempts at one) whatever their words.
 ANSWER_INTENTS = frozenset({
@@ -210,7 +217,7 @@ def read_answer(
         if value:
             return Reading("answer", value)
         return Reading("unclear") if intent in ANSWER_INTENTS else Reading("not_an_answer")
-    if intent in LEAVING_INTENTS:
+    if intent in LEAVING_INTENTS and intent not in QUESTION_NOISE.get(slot, ()):
         return Reading("not_an_answer")
     value = _parse(slot, text, devices)
     if intent not in ANSWER_INTENTS:

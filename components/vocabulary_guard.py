@@ -2,9 +2,10 @@
 
 DIET gives a confident intent to anything, nonsense included: four random
 nouns were classified as a line fault (and escalated) with confidence 0.95.
-This component learns the vocabulary of the training data (examples,
-synonyms, lookup tables) and, at run time, when a message of two or more
-words contains none of them, replaces the intent with ``out_of_scope``, which
+This component learns the vocabulary of the in-scope training data (the
+examples of every intent but ``out_of_scope`` and ``chitchat``, synonyms,
+lookup tables) and, at run time, when a message of two or more words contains
+none of them, replaces the intent with ``out_of_scope``, which
 the dialogue answers politely (and a second miss offers a person). The
 decision is :func:`only_unknown_words`, a pure function.
 """
@@ -25,6 +26,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 OUT_OF_SCOPE = "out_of_scope"
+#: Intents whose examples are everyday words about anything: not the assistant's vocabulary.
+OFF_TOPIC_INTENTS = frozenset({OUT_OF_SCOPE, "chitchat"})
 VOCABULARY_FILE = "vocabulary.json"
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -81,8 +84,9 @@ class VocabularyGuard(GraphComponent):
         return cls(config, model_storage, resource, vocabulary)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Learn the words of the examples, the synonyms and the lookup tables."""
-        texts = [m.get(TEXT) or "" for m in training_data.training_examples]
+        """Learn the words of the in-scope examples, the synonyms and the lookup tables."""
+        texts = [m.get(TEXT) or "" for m in training_data.training_examples
+                 if m.get(INTENT) not in OFF_TOPIC_INTENTS]
         texts += list(training_data.entity_synonyms) + list(training_data.entity_synonyms.values())
         for table in training_data.lookup_tables:
             texts += [str(element) for element in table.get("elements") or []]
