@@ -22,11 +22,7 @@ class ActionHandleBadInput(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        kind = next(
-            (e.get("value") for e in tracker.latest_message.get("entities") or []
-             if e.get("entity") == "input_problem"),
-            "no_words",
-        )
+        kind = next(tracker.get_latest_entity_values("input_problem"), "no_words")
         if kind not in KINDS:
             kind = "no_words"
         response = "utter_no_password" if kind == "secret" else f"utter_bad_input_{kind}"

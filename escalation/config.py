@@ -14,6 +14,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from supervisor import HOST, Ports
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "settings" / "escalation.yml"
 ENV_VAR = "ESCALATION_SETTINGS"
@@ -66,8 +68,8 @@ class ConsoleConfig:
     """Agent console web server."""
 
     host: str = "127.0.0.1"
-    port: int = 8090
-    public_url: str = "http://127.0.0.1:8090"
+    port: int = Ports().console
+    public_url: str = f"http://{HOST}:{Ports().console}"
     session_hours: float = 8.0
     refresh_seconds: float = 3.0
     secure_cookies: bool = False
@@ -78,7 +80,7 @@ class ConsoleConfig:
 class RasaConfig:
     """Where the Rasa HTTP API is and which variable holds its token."""
 
-    url: str = "http://127.0.0.1:5005"
+    url: str = f"http://{HOST}:{Ports().rasa}"
     token_env: str = "RASA_AUTH_TOKEN"
 
     @property

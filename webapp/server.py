@@ -24,11 +24,12 @@ from aiohttp import web
 
 from autoconfig.routes import add_routes
 from components.model_info import spacy_model_info
+from supervisor import HOST, Ports
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "widget" / "static"
 DIST_DIR = ROOT / "widget" / "dist"
-DEFAULT_SOCKET_URL = "http://127.0.0.1:5005"
+DEFAULT_SOCKET_URL = f"http://{HOST}:{Ports().rasa}"
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +207,7 @@ def main(argv: Optional[list] = None) -> int:
     """Run the server and print its address."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument("--port", type=int, default=Ports.from_env().web)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app()
