@@ -37,7 +37,13 @@ def send(stack: Stack, sender: str, text: str) -> None:
         json.loads(response.read().decode("utf-8") or "[]")
 
 
-@pytest.mark.parametrize("dialogue", DIALOGUES, ids=[d.name for d in DIALOGUES])
+def _param(dialogue: Dialogue) -> object:
+    """A known issue runs as an expected failure, so it stays visible in every report."""
+    marks = [pytest.mark.xfail(reason=dialogue.known_issue, strict=False)] if dialogue.known_issue else []
+    return pytest.param(dialogue, marks=marks, id=dialogue.name)
+
+
+@pytest.mark.parametrize("dialogue", [_param(d) for d in DIALOGUES])
 def test_dialogue(assistant: Stack, dialogue: Dialogue) -> None:
     sender = f"conv-{uuid.uuid4().hex}"
     lines: List[str] = [f"[{dialogue.source}] {dialogue.name}"]
