@@ -153,7 +153,8 @@ def rasa_command(model: Path, port: int, credentials: Path, endpoints: Path, hos
     command = [PYTHON, "-m", "rasa", "run", "--model", str(model), "--credentials", str(credentials),
                "--endpoints", str(endpoints), "-i", host, "-p", str(port)]
     if auth_token:
-        command += ["--enable-api", "--auth-token", auth_token]
+        # "=" form: a url-safe token may start with "-", which argparse takes for an option.
+        command += ["--enable-api", f"--auth-token={auth_token}"]
     if cors:
         command += ["--cors", *cors]
     return command + list(extra)

@@ -29,3 +29,10 @@ def test_a_server_that_dies_is_reported_with_its_log(tmp_path: Path):
                     tmp_path / "broken.log")
     with pytest.raises(RuntimeError, match="exited with 3(.|\n)*boom"):
         server.wait_ready("http://127.0.0.1:9/", 30)
+
+
+def test_a_token_starting_with_a_dash_stays_the_option_value():
+    from supervisor import rasa_command
+
+    command = rasa_command(Path("m.tar.gz"), 5005, Path("c.yml"), Path("e.yml"), auth_token="-abc")
+    assert "--auth-token=-abc" in command and "-abc" not in command
