@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Dict, Optional
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -25,6 +25,7 @@ from aiohttp import web
 from autoconfig.routes import add_routes
 from components.model_info import spacy_model_info
 from supervisor import HOST, Ports
+from webapp.middleware import headers_middleware
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "widget" / "static"
@@ -93,15 +94,8 @@ SECURITY_HEADERS = {
 }
 
 
-@web.middleware
-async def security_headers(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    """Add the security headers to every response (a handler's own CSP wins)."""
-    try:
-        response = await handler(request)
-    except web.HTTPException as error:
-        response = error
+def _site_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """The security headers of every response (a handler's own CSP wins)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Content-Security-Policy", request.app[CSP_KEY])
@@ -110,9 +104,9 @@ async def security_headers(
         response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     else:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-    if isinstance(response, web.HTTPException):
-        raise response
-    return response
+
+
+security_headers = headers_middleware(_site_headers)
 
 
 def render_index(settings: Any, socket_url: str) -> str:

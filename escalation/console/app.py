@@ -32,6 +32,7 @@ from escalation.notifiers.email_message import CONTACT_LABELS, SENDER_LABELS, of
 from escalation.passwords import DUMMY_HASH, verify_password
 from escalation.rasa_client import RasaClient, RasaError
 from escalation.reasons import SHORT_REASONS
+from webapp.middleware import headers_middleware
 
 logger = logging.getLogger("escalation.console")
 
@@ -169,18 +170,15 @@ async def _form_with_csrf(request: web.Request) -> dict[str, str]:
     return {key: str(value) for key, value in form.items()}
 
 
+#: The console's pages and form posts, registered by `create_app`.
+ROUTES = web.RouteTableDef()
+
+
 # --- middlewares -------------------------------------------------------------
 
 
-@web.middleware
-async def security_headers(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
+def _console_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Strict CSP and friends on every response, including errors."""
-    try:
-        response = await handler(request)
-    except web.HTTPException as error:
-        response = error
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
         "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -191,9 +189,9 @@ async def security_headers(
     # on form posts, which the origin check must refuse.
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers.setdefault("Cache-Control", "no-store")
-    if isinstance(response, web.HTTPException):
-        raise response
-    return response
+
+
+security_headers = headers_middleware(_console_headers)
 
 
 @web.middleware
@@ -215,16 +213,19 @@ async def require_login(
 # --- handlers ----------------------------------------------------------------
 
 
+@ROUTES.get("/healthz")
 async def healthz(_request: web.Request) -> web.Response:
     """Liveness probe."""
     return web.json_response({"status": "ok"})
 
 
+@ROUTES.get("/favicon.ico")
 async def favicon(_request: web.Request) -> web.Response:
     """No icon (and no redirect to the login page for the browser's icon request)."""
     return web.Response(status=204)
 
 
+@ROUTES.get("/login")
 async def login_form(request: web.Request) -> web.Response:
     """The login page with a double-submit CSRF token (kept across reloads and tabs)."""
     if request["agent_session"]:
@@ -239,6 +240,7 @@ async def login_form(request: web.Request) -> web.Response:
     return response
 
 
+@ROUTES.post("/login")
 async def login(request: web.Request) -> web.Response:
     """Check credentials (scrypt, throttled) and start a session."""
     form = await request.post()
@@ -271,6 +273,7 @@ async def login(request: web.Request) -> web.Response:
     raise response
 
 
+@ROUTES.post("/logout")
 async def logout(request: web.Request) -> web.Response:
     """End the session."""
     await _form_with_csrf(request)
@@ -280,6 +283,7 @@ async def logout(request: web.Request) -> web.Response:
     raise response
 
 
+@ROUTES.get("/tickets")
 async def ticket_list(request: web.Request) -> web.Response:
     """Open escalations, newest first."""
     tickets = await asyncio.to_thread(service.list_open_tickets)
@@ -308,6 +312,7 @@ async def _live(request: web.Request, ticket: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@ROUTES.get("/tickets/{reference}")
 async def ticket_page(request: web.Request) -> web.Response:
     """Everything about one escalation, plus the live conversation."""
     ticket = await _load(request.match_info["reference"])
@@ -330,6 +335,7 @@ async def ticket_page(request: web.Request) -> web.Response:
     )
 
 
+@ROUTES.get("/tickets/{reference}/live")
 async def ticket_live(request: web.Request) -> web.Response:
     """JSON of the messages since the escalation, for the page's polling."""
     ticket = await _load(request.match_info["reference"])
@@ -340,6 +346,14 @@ async def ticket_live(request: web.Request) -> web.Response:
     return web.json_response(live, headers={"Cache-Control": "no-store"})
 
 
+async def _ticket_post(request: web.Request) -> tuple[dict[str, str], dict[str, Any], str]:
+    """The CSRF-checked form, the ticket of the URL and the signed-in agent."""
+    form = await _form_with_csrf(request)
+    ticket = await _load(request.match_info["reference"])
+    return form, ticket, request["agent_session"].agent
+
+
+@ROUTES.post("/tickets/{reference}/claim")
 async def claim(request: web.Request) -> web.Response:
     """Take an escalation."""
     await _form_with_csrf(request)
@@ -351,12 +365,11 @@ async def claim(request: web.Request) -> web.Response:
     raise _redirect(_ticket_url(reference, "claimed"))
 
 
+@ROUTES.post("/tickets/{reference}/reply")
 async def reply(request: web.Request) -> web.Response:
     """Send the agent's reply: tracker first, then the customer's widget."""
-    form = await _form_with_csrf(request)
-    ticket = await _load(request.match_info["reference"])
+    form, ticket, agent = await _ticket_post(request)
     reference = ticket["reference"]
-    agent = request["agent_session"].agent
     text = form.get("text", "").strip()
     if not text:
         raise _redirect(_ticket_url(reference, "empty"))
@@ -366,12 +379,11 @@ async def reply(request: web.Request) -> web.Response:
     raise _redirect(_ticket_url(reference, outcome.value))
 
 
+@ROUTES.post("/tickets/{reference}/close")
 async def close(request: web.Request) -> web.Response:
     """Resume the bot (if paused), tell the customer, close the ticket."""
-    form = await _form_with_csrf(request)
-    ticket = await _load(request.match_info["reference"])
+    form, ticket, agent = await _ticket_post(request)
     reference = ticket["reference"]
-    agent = request["agent_session"].agent
     outcome = await takeover.close(
         request.app[RASA], ticket, agent, contact_rasa=form.get("skip_rasa") != "1"
     )
@@ -380,6 +392,7 @@ async def close(request: web.Request) -> web.Response:
     raise _redirect(_ticket_url(reference, outcome.value))
 
 
+@ROUTES.get("/")
 async def index(_request: web.Request) -> web.Response:
     """The list is the home page."""
     raise _redirect("/tickets")
@@ -402,17 +415,6 @@ def create_app(config: EscalationConfig, rasa: RasaClient | None = None) -> web.
     app[TEMPLATES] = _templates()
     app[AGENTS] = config_agents(config.console)
     app.on_cleanup.append(_close_rasa)
-    app.router.add_get("/", index)
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/favicon.ico", favicon)
-    app.router.add_get("/login", login_form)
-    app.router.add_post("/login", login)
-    app.router.add_post("/logout", logout)
-    app.router.add_get("/tickets", ticket_list)
-    app.router.add_get("/tickets/{reference}", ticket_page)
-    app.router.add_get("/tickets/{reference}/live", ticket_live)
-    app.router.add_post("/tickets/{reference}/claim", claim)
-    app.router.add_post("/tickets/{reference}/reply", reply)
-    app.router.add_post("/tickets/{reference}/close", close)
+    app.router.add_routes(ROUTES)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app
