@@ -20,6 +20,23 @@ def contact_of(ticket: Ticket) -> dict[str, str] | None:
     return None
 
 
+def ticket_fields(ticket: Ticket) -> dict[str, Any]:
+    """The fields of a ticket that every view of it shows (console, CLI, notifications)."""
+    return {
+        "reference": ticket.reference,
+        "conversation_id": ticket.conversation_id,
+        "reason": ticket.reason,
+        "reason_text": describe(ticket.reason),
+        "intents": list(ticket.intents or []),
+        "slots": dict(ticket.slots or {}),
+        "summary": ticket.summary,
+        "transcript": list(ticket.transcript or []),
+        "page_url": ticket.page_url,
+        "contact": contact_of(ticket),
+        "status": ticket.status,
+    }
+
+
 def build_payload(
     ticket: Ticket, event: str, idempotency_key: str, console_url: str
 ) -> dict[str, Any]:
@@ -29,21 +46,11 @@ def build_payload(
         "event": event,
         "idempotency_key": idempotency_key,
         "ticket": {
-            "reference": ticket.reference,
+            **ticket_fields(ticket),
             "created_at": ticket.created_at.isoformat(timespec="seconds"),
-            "conversation_id": ticket.conversation_id,
-            "reason": ticket.reason,
-            "reason_text": describe(ticket.reason),
-            "intents": list(ticket.intents or []),
             "protocol": known["protocol"],
             "devices": known["devices"],
             "mail_client": known["mail_client"],
-            "slots": dict(ticket.slots or {}),
-            "summary": ticket.summary,
-            "transcript": list(ticket.transcript or []),
-            "page_url": ticket.page_url,
-            "contact": contact_of(ticket),
-            "status": ticket.status,
             "console_url": f"{console_url.rstrip('/')}/tickets/{ticket.reference}",
         },
     }

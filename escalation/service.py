@@ -17,8 +17,8 @@ from escalation.contact import CONTACT_KINDS, normalise_contact
 from escalation.db import session_scope
 from escalation.models import Ticket, TicketStatus, utcnow
 from escalation.outbox import enqueue
-from escalation.payload import EVENT_CONTACT, EVENT_CREATED, contact_of
-from escalation.reasons import check_reason, describe
+from escalation.payload import EVENT_CONTACT, EVENT_CREATED, ticket_fields
+from escalation.reasons import check_reason
 from escalation.references import clean_reference, new_reference
 from escalation.summary import build_summary, situation
 from escalation.transcript import (
@@ -133,18 +133,8 @@ def set_contact(
 def ticket_view(ticket: Ticket) -> dict[str, Any]:
     """A plain dict of a ticket for the console and the CLI."""
     return {
-        "reference": ticket.reference,
-        "conversation_id": ticket.conversation_id,
-        "reason": ticket.reason,
-        "reason_text": describe(ticket.reason),
-        "intents": list(ticket.intents or []),
-        "slots": dict(ticket.slots or {}),
+        **ticket_fields(ticket),
         "situation": situation(ticket.slots or {}),
-        "summary": ticket.summary,
-        "transcript": list(ticket.transcript or []),
-        "page_url": ticket.page_url,
-        "contact": contact_of(ticket),
-        "status": ticket.status,
         "claimed_by": ticket.claimed_by,
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
