@@ -81,7 +81,7 @@ def _both(*flags: Optional[bool]) -> Optional[bool]:
 
 
 def targets(results: Mapping[str, Any]) -> List[Tuple[str, str, Optional[bool]]]:
-    """(target, our figure, met?) for every target of issue 5; None when unmeasured."""
+    """(target, our figure, met?) for every target of the benchmark; None when unmeasured."""
     ours, stock = results["nlu"]["ours"], results["nlu"]["stock"]
     acc, stock_acc = ours["intent_accuracy"], stock["intent_accuracy"]
     p95, stock_p95 = (results["latency_ms"][m]["c20"]["p95"] for m in ("ours", "stock"))
@@ -142,7 +142,7 @@ def markdown(results: Mapping[str, Any], details: Mapping[str, Any]) -> str:
         "language `it`. **Ours** = `config.yml`. Both trained in the same run on the same `domain.yml` and "
         "`data/`, with Rasa's training cache disabled.",
         "",
-        "## Targets (issue 5)",
+        "## Targets",
         "",
         *_table(["target", "ours", "status"], [[t, v, _mark(m)] for t, v, m in targets(r)]),
         "",

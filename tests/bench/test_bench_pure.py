@@ -197,4 +197,4 @@ def test_targets_and_markdown() -> None:
     status = [met for _, _, met in targets(results)]
     assert status[3] is False and status[4] is None
     text = markdown(results, {"levels": {}, "date": "today", "commit": "abc"})
-    assert "## Targets (issue 5)" in text and "**not met**" in text and "not measured" in text
+    assert "## Targets" in text and "**not met**" in text and "not measured" in text
