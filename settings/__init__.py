@@ -38,10 +38,10 @@ class MailServer:
 class OfficeHours:
     """Weekly opening hours of the human support desk."""
 
-    timezone: str = "Europe/Rome"
-    days: List[str] = field(default_factory=list)
-    open: Optional[str] = None
-    close: Optional[str] = None
+    timezone: str = "Europe/Rome"  #: IANA name
+    days: List[str] = field(default_factory=list)  #: "mon" … "sun"
+    open: Optional[str] = None  #: "HH:MM", local time
+    close: Optional[str] = None  #: "HH:MM", local time
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ QUIET_ENV = {
 class Ports:
     """The ports of the servers: one settings source for all of them."""
 
-    rasa: int = 5005
-    actions: int = 5055
-    web: int = 8080
-    console: int = 8090
+    rasa: int = 5005  #: Rasa: REST and socket.io channels, HTTP API
+    actions: int = 5055  #: action server
+    web: int = 8080  #: website, widget, auto-configuration files
+    console: int = 8090  #: agent console
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Ports":
