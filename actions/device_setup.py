@@ -10,15 +10,16 @@ whose payloads are plain Italian text the NLU reads as entities.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import setup_guide
-from actions.domain_text import app_names, missing_text, response_text
-from settings import ProviderSettings, load_settings
+from actions.domain_text import app_names, missing_text, username_hint
+from actions.explaining import explain, stated_protocol
+from settings import load_settings
 
 #: Slots this action sets (declared in the domain with ``type: custom`` mappings).
 PENDING_SLOT = "setup_pending"
@@ -38,13 +39,6 @@ def with_continuations(name: str, responses: Dict[str, Any]) -> List[str]:
     return names
 
 
-def username_hint(domain: Dict[str, Any], settings: ProviderSettings) -> Optional[str]:
-    """What to type as user name, in the domain's words, or None when not configured."""
-    if not settings.username_format:
-        return None
-    return response_text(domain, f"utter_username_{settings.username_format}")
-
-
 def setup_events(
     tracker: Tracker, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
 ) -> List[EventType]:
@@ -62,7 +56,7 @@ def setup_events(
     settings = load_settings()
     outcome = setup_guide.plan_setup(
         client, device, tracker.get_slot("protocol"), settings, goal=goal,
-        username_hint=username_hint(domain, settings), app_names=app_names(domain),
+        username_hint=username_hint(domain, settings.username_format), app_names=app_names(domain),
     )
     responses = domain.get("responses") or {}
     for message in outcome.messages:
@@ -96,8 +90,6 @@ class ActionSetupGuide(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         if not tracker.get_slot(PENDING_SLOT) and tracker.get_slot("pending_topic"):
-            from actions.explaining import explain, stated_protocol
-
             if stated_protocol(tracker):
                 # "il mio account è imap" after "Tu quale usi?" is that answer,
                 # even when NLU took it for a set-up request.

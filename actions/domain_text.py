@@ -26,3 +26,10 @@ def app_names(domain: Dict[str, Any]) -> Dict[str, str]:
 def missing_text(domain: Dict[str, Any], keys: Iterable[str]) -> str:
     """The missing settings named in the domain's words ("server IMAP e server SMTP")."""
     return join_it([response_text(domain, f"utter_missing_{key}") or key for key in keys])
+
+
+def username_hint(domain: Dict[str, Any], username_format: Optional[str]) -> Optional[str]:
+    """What to type as user name, in the domain's words, or None when not configured."""
+    if not username_format:
+        return None
+    return response_text(domain, f"utter_username_{username_format}")

@@ -9,8 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider_values
-from actions.device_setup import username_hint
-from actions.domain_text import missing_text
+from actions.domain_text import missing_text, username_hint
 from actions.topics import AnswerPlan, plan_inform, plan_topic, protocol_reply
 from actions.vocabulary import protocol_label
 from settings import load_settings
@@ -33,7 +32,7 @@ def send_plan(
         settings = load_settings()
         found, missing = SETTINGS_VALUES[plan.needs_settings](settings)
         if plan.needs_settings == "servers":
-            hint = username_hint(domain, settings)
+            hint = username_hint(domain, settings.username_format)
             found["username_hint"] = hint or ""
             if not hint:
                 missing.append("username")
