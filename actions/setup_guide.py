@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 from actions.client_names import client_values
-from actions.vocabulary import PROTOCOL_LABELS, normalize_protocol, security_label
+from actions.vocabulary import PROTOCOL_LABELS, key_in_text, normalize_protocol, security_label
 from autoconfig import links
 from autoconfig.validation import missing_servers
 from settings import ProviderSettings
@@ -148,9 +148,15 @@ def normalize_client(value: Optional[object]) -> Optional[str]:
 
 
 def normalize_device(value: Optional[object]) -> Optional[str]:
-    """Entity or slot value -> one of :data:`DEVICES`, else None."""
+    """Entity or slot value -> one of :data:`DEVICES`, else None.
+
+    NLU maps known device words to their key; a longer span ("portatile
+    nuovo", "telefono di lavoro") is resolved by the device words it contains.
+    """
     key = _key(value)
-    return key if key in DEVICES else None
+    if key in DEVICES:
+        return key
+    return key_in_text(str(value or ""), DEVICES)
 
 
 def client_fits_device(client: Optional[str], device: Optional[str]) -> bool:

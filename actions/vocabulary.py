@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Dict, Iterable, Optional
+
+import yaml
+
+#: The training data's synonyms: the one list of the words customers use for devices and apps.
+SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.yml"
 
 PROTOCOLS = ("imap", "pop3")
 #: How protocols are written in answers.
@@ -38,3 +46,34 @@ def join_it(items: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " e " + items[-1]
+
+
+@lru_cache(maxsize=1)
+def synonym_words() -> Dict[str, str]:
+    """Each word of the synonyms file -> its key ("portatile" -> "laptop", "pop" -> "pop3")."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
+    words: Dict[str, str] = {}
+    for item in data.get("nlu", []):
+        key = item.get("synonym")
+        if not key:
+            continue
+        words[key.lower()] = key
+        for line in str(item.get("examples", "")).splitlines():
+            word = line.strip().lstrip("-").strip().lower()
+            if word:
+                words[word] = key
+    return words
+
+
+def key_in_text(text: str, keys: Iterable[str]) -> Optional[str]:
+    """The key among ``keys`` of the longest synonym word in ``text``, else None.
+
+    "pc portatile nuovo" -> "laptop" (the longer "pc portatile" wins over "pc").
+    """
+    wanted = set(keys)
+    lowered = text.lower()
+    words = synonym_words()
+    for word in sorted((w for w, k in words.items() if k in wanted), key=len, reverse=True):
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered):
+            return words[word]
+    return None

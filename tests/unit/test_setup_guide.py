@@ -84,7 +84,10 @@ def test_normalize_client(raw, expected) -> None:
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("iPhone", "iphone"), ("laptop", "laptop"), ("MAC", "mac"), ("cellulare", None), (None, None)],
+    [("iPhone", "iphone"), ("laptop", "laptop"), ("MAC", "mac"), (None, None), ("", None),
+     # spans longer than a synonym, as DIET sometimes extracts them
+     ("portatile nuovo", "laptop"), ("pc portatile dell'ufficio", "laptop"), ("il cellulare", "smartphone"),
+     ("computer di mio figlio", "pc"), ("stampante", None), ("compact disc", None)],
 )
 def test_normalize_device(raw, expected) -> None:
     assert sg.normalize_device(raw) == expected

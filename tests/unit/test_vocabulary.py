@@ -2,7 +2,15 @@
 
 import pytest
 
-from actions.vocabulary import join_it, normalize_protocol, protocol_label, security_label
+from actions.setup_guide import DEVICES
+from actions.vocabulary import (
+    join_it,
+    key_in_text,
+    normalize_protocol,
+    protocol_label,
+    security_label,
+    synonym_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,3 +35,20 @@ def test_labels():
 )
 def test_join_it(items, expected):
     assert join_it(items) == expected
+
+
+def test_synonym_words_come_from_the_training_synonyms():
+    words = synonym_words()
+    assert words["portatile"] == "laptop" and words["pop"] == "pop3" and words["laptop"] == "laptop"
+
+
+@pytest.mark.parametrize(
+    "text, keys, expected",
+    [("sul pc portatile nuovo", DEVICES, "laptop"),  # the longest word wins
+     ("outlook sul pc", DEVICES, "pc"),  # words of other keys are ignored
+     ("outlook sul pc", ["outlook"], "outlook"),
+     ("il computer", ["laptop"], None),
+     ("ipcad", DEVICES, None)],  # whole words only
+)
+def test_key_in_text(text, keys, expected):
+    assert key_in_text(text, keys) == expected
