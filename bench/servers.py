@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Mapping, Optional
 
 from bench.plan import ACTION_SETTINGS
 from bench.progress import ticking
-from supervisor import HOST, QUIET_ENV, Server, actions_command, free_port, rasa_command, tail
+from supervisor import HOST, LIMITS_ENV, QUIET_ENV, Server, actions_command, free_port, rasa_command, tail
 
 __all__ = ["QUIET_ENV", "BenchServer", "free_port", "start_actions", "start_rasa", "tail",
            "write_runtime_files"]
@@ -22,8 +23,13 @@ class BenchServer(Server):
             return super().wait_ready(url, timeout_s, json_key)
 
 
+#: The action server's token for this run (Rasa reads it from the environment too).
+_ACTION_TOKEN = secrets.token_urlsafe(24)
+
+
 def _env(extra: Mapping[str, str]) -> dict:
-    return {**os.environ, **QUIET_ENV, "PROVIDER_SETTINGS": str(ACTION_SETTINGS), **extra}
+    return {**os.environ, **QUIET_ENV, **LIMITS_ENV, "PROVIDER_SETTINGS": str(ACTION_SETTINGS),
+            "ACTION_SERVER_TOKEN": _ACTION_TOKEN, **extra}
 
 
 def write_runtime_files(directory: Path, action_port: int) -> tuple[Path, Path]:
@@ -32,7 +38,8 @@ def write_runtime_files(directory: Path, action_port: int) -> tuple[Path, Path]:
     credentials = directory / "credentials.yml"
     credentials.write_text("channels.rest.SafeRestInput:\n")
     endpoints = directory / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{action_port}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{action_port}/webhook"\n'
+                         "  token: ${ACTION_SERVER_TOKEN}\n")
     return credentials, endpoints
 
 

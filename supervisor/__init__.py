@@ -30,6 +30,9 @@ QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "PYTHONUNBUFFERED": "1",
 }
+#: Bounded work: Rasa's web server answers 413 to a body above this (the action
+#: server, which receives whole trackers, sets its own larger limit).
+LIMITS_ENV = {"SANIC_REQUEST_MAX_SIZE": str(64 * 1024)}
 
 
 @dataclass(frozen=True)
@@ -142,19 +145,23 @@ class Server:
 # --------------------------------------------------------------- commands
 
 def actions_command(port: int) -> List[str]:
-    """The action server (it binds ``SANIC_HOST``: rasa_sdk 3.6 has no interface option)."""
-    return [PYTHON, "-m", "rasa", "run", "actions", "--actions", "actions", "-p", str(port)]
+    """The action server behind its token (:mod:`supervisor.action_server`; host: ``SANIC_HOST``)."""
+    return [PYTHON, "-m", "supervisor.action_server", "-p", str(port)]
 
 
 def rasa_command(model: Path, port: int, credentials: Path, endpoints: Path, host: str = HOST,
-                 auth_token: Optional[str] = None, cors: Sequence[str] = (),
+                 api: bool = False, cors: Sequence[str] = (),
                  extra: Sequence[str] = ()) -> List[str]:
-    """``rasa run``; with ``auth_token`` the HTTP API is enabled and protected by it."""
-    command = [PYTHON, "-m", "rasa", "run", "--model", str(model), "--credentials", str(credentials),
-               "--endpoints", str(endpoints), "-i", host, "-p", str(port)]
-    if auth_token:
-        # "=" form: a url-safe token may start with "-", which argparse takes for an option.
-        command += ["--enable-api", f"--auth-token={auth_token}"]
+    """``rasa run`` through :mod:`supervisor.rasa_run`.
+
+    With ``api`` the HTTP API is enabled, protected by the token in the
+    server's ``RASA_AUTH_TOKEN`` environment variable (never an argument).
+    """
+    command = [PYTHON, "-m", "supervisor.rasa_run", "--model", str(model),
+               "--credentials", str(credentials), "--endpoints", str(endpoints),
+               "-i", host, "-p", str(port)]
+    if api:
+        command.append("--enable-api")
     if cors:
         command += ["--cors", *cors]
     return command + list(extra)

@@ -17,6 +17,7 @@ from typing import Dict, List
 
 from supervisor import (
     HOST,
+    LIMITS_ENV,
     QUIET_ENV,
     ROOT,
     Ports,
@@ -33,6 +34,7 @@ def environment(ports: Ports) -> Dict[str, str]:
     """The servers' environment: this process's, plus generated secrets and derived URLs."""
     env = dict(os.environ)
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(32))
+    env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("WIDGET_SESSION_SECRET", secrets.token_urlsafe(32))
     env.setdefault("RASA_URL", f"http://{HOST}:{ports.rasa}")
     env.setdefault("WIDGET_SOCKET_URL", env["RASA_URL"])
@@ -41,6 +43,7 @@ def environment(ports: Ports) -> Dict[str, str]:
     env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
     env.update({"WEB_PORT": str(ports.web), "CONSOLE_PORT": str(ports.console)})
     env.setdefault("RASA_TELEMETRY_ENABLED", QUIET_ENV["RASA_TELEMETRY_ENABLED"])
+    env.update(LIMITS_ENV)
     return env
 
 
@@ -56,7 +59,7 @@ def main() -> int:
         Server("action server", actions_command(ports.actions),
                {**env, "SANIC_HOST": os.environ.get("ACTIONS_HOST", HOST)}),
         Server("rasa", rasa_command(MODEL, ports.rasa, ROOT / "credentials.yml",
-                                    ROOT / "endpoints.yml", host, env["RASA_AUTH_TOKEN"]), env),
+                                    ROOT / "endpoints.yml", host, api=True), env),
         Server("website", module_command("webapp"), env),
         Server("notification worker", module_command("escalation.worker"), env),
         Server("agent console", module_command("escalation.console"), env),

@@ -29,6 +29,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 import yaml
 
 from supervisor import (
+    LIMITS_ENV,
     QUIET_ENV,
     ROOT,
     Server,
@@ -148,6 +149,7 @@ def start_stack(
     webapp_url = f"http://127.0.0.1:{web_port}"
     origins = [webapp_url, f"http://localhost:{web_port}", *extra_origins]
     auth_token = secrets.token_urlsafe(24)
+    action_token = secrets.token_urlsafe(24)
     session_secret = secrets.token_urlsafe(32)
 
     settings_path = write_settings(tmp_dir, origins, webapp_url)
@@ -159,7 +161,8 @@ def start_stack(
     )
     endpoints: Dict[str, Any] = {}
     if actions_port:
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook",
+                                        "token": "${ACTION_SERVER_TOKEN}"}
     endpoints.update(endpoints_extra or {})
     endpoints_path = tmp_dir / "endpoints.yml"
     endpoints_path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
@@ -169,12 +172,14 @@ def start_stack(
         {
             "PROVIDER_SETTINGS": str(settings_path),
             "RASA_AUTH_TOKEN": auth_token,
+            "ACTION_SERVER_TOKEN": action_token,
             "WIDGET_SESSION_SECRET": session_secret,
             "WIDGET_SOCKET_URL": rasa_url,
             "WEB_HOST": "127.0.0.1",
             "WEB_PORT": str(web_port),
             "SANIC_HOST": "127.0.0.1",  # rasa_sdk action server: loopback only
             **QUIET_ENV,
+            **LIMITS_ENV,
         }
     )
     env.pop("SOCKETIO_REDIS_URL", None)
@@ -197,7 +202,7 @@ def start_stack(
         if actions_port:
             stack.servers.append(spawn("actions", actions_command(actions_port), env, tmp_dir))
         rasa = spawn("rasa", rasa_command(model, rasa_port, credentials_path, endpoints_path,
-                                          auth_token=auth_token, cors=origins, extra=rasa_args),
+                                          api=True, cors=origins, extra=rasa_args),
                      env, tmp_dir)
         stack.servers.append(rasa)
         if with_webapp:

@@ -31,8 +31,30 @@ def test_a_server_that_dies_is_reported_with_its_log(tmp_path: Path):
         server.wait_ready("http://127.0.0.1:9/", 30)
 
 
-def test_a_token_starting_with_a_dash_stays_the_option_value():
+def test_the_rasa_command_line_carries_no_token():
     from supervisor import rasa_command
 
-    command = rasa_command(Path("m.tar.gz"), 5005, Path("c.yml"), Path("e.yml"), auth_token="-abc")
-    assert "--auth-token=-abc" in command and "-abc" not in command
+    command = rasa_command(Path("m.tar.gz"), 5005, Path("c.yml"), Path("e.yml"), api=True)
+    assert "--enable-api" in command and not any("token" in part for part in command)
+
+
+def test_the_token_is_added_inside_the_process_from_the_environment():
+    from supervisor.rasa_run import rasa_argv
+
+    argv = rasa_argv(["--enable-api", "-p", "5005"], {"RASA_AUTH_TOKEN": "-abc"})
+    # "=" form: a token starting with "-" stays the option's value
+    assert argv[:2] == ["rasa", "run"] and argv[-1] == "--auth-token=-abc" and "-abc" not in argv
+    assert "--auth-token" not in " ".join(rasa_argv(["-p", "5005"], {"RASA_AUTH_TOKEN": "x"}))
+
+
+@pytest.mark.parametrize(
+    "args, environ",
+    [(["--enable-api"], {}),  # an API without a token
+     (["--enable-api", "--auth-token=x"], {"RASA_AUTH_TOKEN": "x"}),  # a token on the command line
+     (["--auth-token", "x"], {})],
+)
+def test_unsafe_rasa_options_are_refused(args, environ):
+    from supervisor.rasa_run import rasa_argv
+
+    with pytest.raises(ValueError):
+        rasa_argv(args, environ)

@@ -1,0 +1,48 @@
+"""``rasa run`` with the HTTP API token taken from the environment, never from the command line.
+
+Any local user can read a process's command line (``ps``); the environment of
+another user's process is private. The supervisor starts
+``python -m supervisor.rasa_run <rasa run options>``; with ``--enable-api``
+this adds ``--auth-token`` from ``RASA_AUTH_TOKEN`` to Rasa's own argument
+list inside the process, so the token never appears in ``/proc/<pid>/cmdline``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Mapping
+
+TOKEN_ENV = "RASA_AUTH_TOKEN"
+
+
+def rasa_argv(args: List[str], environ: Mapping[str, str]) -> List[str]:
+    """Rasa's argument list: ``run`` + ``args``, plus the token when the API is enabled.
+
+    Refuses (ValueError) a token on the command line, and an API without a token.
+    """
+    if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in args):
+        raise ValueError("the auth token must come from the environment, not the command line")
+    argv = ["rasa", "run", *args]
+    if "--enable-api" in args:
+        token = environ.get(TOKEN_ENV, "")
+        if not token:
+            raise ValueError(f"--enable-api needs {TOKEN_ENV} in the environment")
+        # "=" form: a url-safe token may start with "-", which argparse takes for an option.
+        argv.append(f"--auth-token={token}")
+    return argv
+
+
+def main() -> None:
+    """Replace this process's argument list and hand over to Rasa's command line."""
+    try:
+        sys.argv = rasa_argv(sys.argv[1:], os.environ)
+    except ValueError as error:
+        sys.exit(f"supervisor.rasa_run: {error}")
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
