@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import AbstractSet, Iterable, Optional, Set
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 COMMAND_PREFIX = "/"
 NEUTRALISED_SLASH = "\uff0f"  # fullwidth solidus, shown as "／"
@@ -108,6 +108,9 @@ def sanitize_user_text(text: str, max_chars: int, allowed_intents: AbstractSet[s
     """Return the text to pass to Rasa for what a visitor typed (see module doc)."""
     if not isinstance(text, str):
         return ""
+    if max_chars > 0:
+        # Bounded work: cut a huge message before scanning it (spaces collapse later).
+        text = text[: 4 * max_chars + 1]
     cleaned = strip_controls(text)
     cleaned = _MANY_NEWLINES.sub("\n\n", cleaned)
     cleaned = _SPACES.sub(" ", cleaned).strip()
@@ -142,7 +145,10 @@ def sanitize_page_url(value: object, max_chars: int = MAX_URL_CHARS) -> Optional
     netloc = hostname if ":" not in hostname else f"[{hostname}]"
     if port is not None:
         netloc = f"{netloc}:{port}"
-    cleaned = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", "", ""))
+    # Characters a URL path may not hold raw ('"', '<', '>', '`' ...) are
+    # percent-encoded, so the URL is inert in HTML, JSON consumers and logs.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    cleaned = urlunsplit((parts.scheme.lower(), netloc, path, "", ""))
     if len(cleaned) > max_chars:
         return None
     return cleaned

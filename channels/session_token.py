@@ -25,9 +25,11 @@ from typing import Optional
 logger = logging.getLogger(__name__)
 
 SECRET_ENV = "WIDGET_SESSION_SECRET"
-_CONTEXT = b"ip-telecom-widget-session:v1:"
-CONVERSATION_ID = re.compile(r"^[0-9a-f]{32}$")
-_TOKEN = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$")
+_CONTEXT = b"ip-telecom-widget-session:v2:"
+#: Widget conversations live in their own namespace, which the REST channel refuses.
+WIDGET_PREFIX = "web-"
+CONVERSATION_ID = re.compile(r"^web-[0-9a-f]{32}$")
+_TOKEN = re.compile(r"^(web-[0-9a-f]{32})\.([A-Za-z0-9_-]{43})$")
 
 
 class SessionSigner:
@@ -60,7 +62,7 @@ class SessionSigner:
 
     def issue(self) -> str:
         """A token for a brand-new conversation."""
-        return self.sign(uuid.uuid4().hex)
+        return self.sign(WIDGET_PREFIX + uuid.uuid4().hex)
 
     def sign(self, conversation_id: str) -> str:
         """The token of ``conversation_id``."""

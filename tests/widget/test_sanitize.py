@@ -153,3 +153,14 @@ def test_strip_controls_keeps_plain_text() -> None:
 )
 def test_sanitize_page_url(url: object, expected: object) -> None:
     assert sanitize_page_url(url) == expected
+
+
+def test_page_url_characters_that_could_break_out_are_percent_encoded():
+    cleaned = sanitize_page_url('https://shop.example/a"<img/src=x>`/%20ok?q=1')
+    assert cleaned == "https://shop.example/a%22%3Cimg/src=x%3E%60/%20ok"
+    assert not set('"<>`') & set(cleaned)
+
+
+def test_a_huge_message_is_cut_before_it_is_scanned():
+    text = "ciao " + "x" * 1_000_000
+    assert sanitize_user_text(text, 500, set()) == ("ciao " + "x" * 1_000_000)[:501]
