@@ -175,6 +175,7 @@ def parse_config(raw: dict[str, Any], environ: Mapping[str, str] = MappingProxyT
     _check_no_literal_secrets("rasa", rasa)
     base, box, desk, assistant = EscalationConfig(), OutboxConfig(), ConsoleConfig(), RasaConfig()
     port = int(environ.get("CONSOLE_PORT") or _value(console, "port", desk.port))
+    public_url = str(_value(console, "public_url", f"http://{desk.host}:{port}")).rstrip("/")
     return EscalationConfig(
         reference_prefix=_value(tickets, "reference_prefix", base.reference_prefix).upper(),
         retention_days=_value(tickets, "retention_days", base.retention_days),
@@ -189,10 +190,12 @@ def parse_config(raw: dict[str, Any], environ: Mapping[str, str] = MappingProxyT
         console=ConsoleConfig(
             host=_value(console, "host", desk.host),
             port=port,
-            public_url=_value(console, "public_url", f"http://{desk.host}:{port}").rstrip("/"),
+            public_url=public_url,
             session_hours=_value(console, "session_hours", desk.session_hours),
             refresh_seconds=_value(console, "refresh_seconds", desk.refresh_seconds),
-            secure_cookies=_value(console, "secure_cookies", desk.secure_cookies),
+            # An https console always gets Secure cookies, whatever the setting says.
+            secure_cookies=bool(_value(console, "secure_cookies", desk.secure_cookies))
+            or public_url.lower().startswith("https://"),
             agents=_agents(console.get("agents") or []),
         ),
         rasa=RasaConfig(

@@ -27,7 +27,7 @@ from escalation import service, takeover
 from escalation.agents import config_agents, db_agents
 from escalation.config import EscalationConfig
 from escalation.console.live import live_messages
-from escalation.console.sessions import AgentSession, LoginThrottle, SessionStore
+from escalation.console.sessions import AgentSession, LoginGuard, SessionStore
 from escalation.notifiers.email_message import CONTACT_LABELS, SENDER_LABELS, office_timezone
 from escalation.passwords import DUMMY_HASH, verify_password
 from escalation.rasa_client import RasaClient, RasaError
@@ -44,7 +44,7 @@ PUBLIC_PATHS = ("/login", "/static/", "/healthz", "/favicon.ico")
 
 CONFIG = web.AppKey("config", EscalationConfig)
 SESSIONS = web.AppKey("sessions", SessionStore)
-THROTTLE = web.AppKey("throttle", LoginThrottle)
+THROTTLE = web.AppKey("throttle", LoginGuard)
 RASA = web.AppKey("rasa", RasaClient)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 AGENTS = web.AppKey("agents", dict)
@@ -250,18 +250,17 @@ async def login(request: web.Request) -> web.Response:
     username = str(form.get("username", "")).strip()[:100]
     password = str(form.get("password", ""))[:500]
     throttle = request.app[THROTTLE]
-    key = f"{username.lower()}|{request.remote}"
-    if throttle.blocked(key):
+    if throttle.blocked(username, request.remote):
         raise _redirect("/login?msg=login_blocked")
     hashes = dict(await asyncio.to_thread(db_agents))
     hashes.update(request.app[AGENTS])
     stored = hashes.get(username)
     ok = await asyncio.to_thread(verify_password, password, stored or DUMMY_HASH)
     if not (ok and stored):
-        throttle.failed(key)
+        throttle.failed(username, request.remote)
         logger.warning("failed console login for %r from %s", username, request.remote)
         raise _redirect("/login?msg=login_failed")
-    throttle.succeeded(key)
+    throttle.succeeded(username)
     token = request.app[SESSIONS].create(username)
     response = _redirect("/tickets")
     config = request.app[CONFIG]
@@ -410,7 +409,7 @@ def create_app(config: EscalationConfig, rasa: RasaClient | None = None) -> web.
     app = web.Application(middlewares=[security_headers, require_login], client_max_size=64 * 1024)
     app[CONFIG] = config
     app[SESSIONS] = SessionStore(ttl_seconds=config.console.session_hours * 3600)
-    app[THROTTLE] = LoginThrottle()
+    app[THROTTLE] = LoginGuard()
     app[RASA] = rasa or RasaClient(config.rasa.url, config.rasa.token)
     app[TEMPLATES] = _templates()
     app[AGENTS] = config_agents(config.console)

@@ -78,3 +78,33 @@ class LoginThrottle:
     def succeeded(self, key: str) -> None:
         """Forget failures after a good login."""
         self._failures.pop(key, None)
+
+
+class LoginGuard:
+    """Failed logins limited per account, per client address and overall.
+
+    Per account stops guessing one password from many addresses; per address
+    stops one client spraying many user names; overall caps a distributed
+    attack (it slows every login for a few minutes, the price of a flood).
+    """
+
+    def __init__(self, per_account: int = 5, per_address: int = 20, overall: int = 100,
+                 window: float = 300.0) -> None:
+        self._account = LoginThrottle(per_account, window)
+        self._address = LoginThrottle(per_address, window)
+        self._overall = LoginThrottle(overall, window)
+
+    def blocked(self, username: str, address: str | None) -> bool:
+        """True while any of the three limits is reached."""
+        return (self._account.blocked(username.lower()) or self._address.blocked(address or "?")
+                or self._overall.blocked("*"))
+
+    def failed(self, username: str, address: str | None) -> None:
+        """Count a failed login against the account, the address and the total."""
+        self._account.failed(username.lower())
+        self._address.failed(address or "?")
+        self._overall.failed("*")
+
+    def succeeded(self, username: str) -> None:
+        """A good login clears its account's failures (not the address's)."""
+        self._account.succeeded(username.lower())

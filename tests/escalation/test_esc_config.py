@@ -62,3 +62,11 @@ def test_defaults_are_the_dataclasses_and_the_environment_is_an_argument() -> No
     assert overridden.console.port == 9200 and overridden.rasa.url == "http://r:1"
     assert overridden.console.public_url == "http://127.0.0.1:9200"
     assert parse_config({"console": {"port": 9000}}).console.port == 9000
+
+
+def test_an_https_console_always_has_secure_cookies():
+    https = parse_config({"console": {"public_url": "https://desk.example.org", "secure_cookies": False}})
+    assert https.console.secure_cookies is True
+    plain = parse_config({"console": {"public_url": "http://127.0.0.1:8090"}})
+    assert plain.console.secure_cookies is False
+    assert parse_config({"console": {"secure_cookies": True}}).console.secure_cookies is True

@@ -272,3 +272,10 @@ async def test_logout_ends_the_session(console: TestClient) -> None:
     response = await console.post("/logout", data={"csrf_token": token}, allow_redirects=False)
     assert response.headers["Location"] == "/login"
     assert (await console.get("/tickets", allow_redirects=False)).status == 302
+
+
+async def test_the_console_announces_no_server_versions(console: TestClient) -> None:
+    for path in ("/login", "/no-such-page"):
+        response = await console.get(path, allow_redirects=False)
+        server = response.headers.get("Server", "")
+        assert "aiohttp" not in server and "Python" not in server, (path, server)

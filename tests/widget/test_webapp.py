@@ -116,3 +116,10 @@ def test_built_bundle_if_present_is_patched() -> None:
     assert "fonts.googleapis.com" not in text
     assert "@import url(http" not in text
     assert "transformLinkUri:null" not in text
+
+
+async def test_no_server_versions_are_announced(client: TestClient) -> None:
+    for path in ("/", "/no-such-page"):
+        response = await client.get(path)
+        server = response.headers.get("Server", "")
+        assert "aiohttp" not in server and "Python" not in server, (path, server)
