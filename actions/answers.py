@@ -152,8 +152,14 @@ LEAVING_INTENTS = frozenset({
     "oos_billing", "oos_password", "oos_hacked", "oos_line_fault", "oos_contract",
 })
 
-#: Intent guesses that a question itself provokes: the offline question is about
-#: the connection, so a "line fault" guess there is read for its answer first.
+#: Topics that need the customer's account (a person handles them).
+ACCOUNT_TOPICS = frozenset({"oos_billing", "oos_password", "oos_hacked", "oos_line_fault", "oos_contract"})
+#: Below this confidence an account-topic guess inside the form is read for its
+#: answer first: the questions themselves talk of connections, space and
+#: backups ("no, a casa ho la fibra" is an answer, not a contract question).
+SURE_ACCOUNT_TOPIC = 0.8
+#: Intent guesses that a question itself provokes whatever their confidence: the
+#: offline question is about the connection, so "line fault" is read for its answer first.
 QUESTION_NOISE: Dict[str, frozenset] = {"rec_offline": frozenset({"oos_line_fault"})}
 
 #: Intents whose messages are answers (or attempts at one) whatever their words.
@@ -198,13 +204,15 @@ class Reading:
 
 
 def read_answer(
-    slot: str, intent: Optional[str], text: Optional[str], devices: Iterable[str] = ()
+    slot: str, intent: Optional[str], text: Optional[str], devices: Iterable[str] = (),
+    confidence: float = 1.0,
 ) -> Reading:
     """Read the customer's message as a reply to the question for ``slot``.
 
     - A button payload (text starting with ``/``) counts only when it belongs
       to this question.
-    - Leaving intents (a person, goodbye, set-up, account topics) never answer.
+    - Leaving intents (a person, goodbye, set-up, account topics) never answer,
+      except an unsure account-topic guess whose words answer the question.
     - Topic questions and small talk answer only when their words answer the
       question and the message is not itself a question ("lo spazio è poco e il
       backup lo faccio io" is an answer; "se si riempie cosa succede?" is not).
@@ -217,7 +225,9 @@ def read_answer(
         if value:
             return Reading("answer", value)
         return Reading("unclear") if intent in ANSWER_INTENTS else Reading("not_an_answer")
-    if intent in LEAVING_INTENTS and intent not in QUESTION_NOISE.get(slot, ()):
+    read_first = intent in QUESTION_NOISE.get(slot, ()) or (
+        intent in ACCOUNT_TOPICS and confidence < SURE_ACCOUNT_TOPIC)
+    if intent in LEAVING_INTENTS and not read_first:
         return Reading("not_an_answer")
     value = _parse(slot, text, devices)
     if intent not in ANSWER_INTENTS:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider_values
 from actions.domain_text import missing_text, username_hint
-from actions.topics import AnswerPlan, plan_inform, plan_topic, protocol_reply
+from actions.topics import AnswerPlan, plan_inform, plan_topic, protocol_reply, what_is_named
 from actions.vocabulary import protocol_label
 from settings import load_settings
 
@@ -90,6 +90,7 @@ def explain(
         named = set(tracker.get_latest_entity_values("protocol"))
         if len(named) == 1:
             protocol = named.pop()
+            intent = what_is_named(intent, protocol)
         plan = plan_topic(intent, protocol)
     send_plan(dispatcher, plan, protocol, domain)
     events.append(SlotSet("pending_topic", plan.pending_topic))

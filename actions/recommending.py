@@ -41,8 +41,9 @@ class ValidateRecommendForm(FormValidationAction):
             return {}
         message = tracker.latest_message or {}
         devices = list(tracker.get_latest_entity_values("device"))
-        reading = read_answer(slot, (message.get("intent") or {}).get("name"), message.get("text"),
-                              devices)
+        intent = message.get("intent") or {}
+        reading = read_answer(slot, intent.get("name"), message.get("text"), devices,
+                              float(intent.get("confidence") or 0.0))
         if reading.kind == "answer":
             return {slot: reading.value}
         if reading.kind == "unclear":
@@ -67,6 +68,23 @@ class ValidateRecommendForm(FormValidationAction):
 def bullets(domain: Dict[str, Any], names: List[str]) -> str:
     """One bullet line per response text."""
     return "\n".join(f"• {text}" for text in (response_text(domain, n) for n in names) if text)
+
+
+class ActionReadAccountTopic(Action):
+    """An account topic guessed during the form: does the message answer the question instead?"""
+
+    def name(self) -> Text:
+        return "action_read_account_topic"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        answers = slot in FORM_SLOTS and read_answer(
+            slot, intent.get("name"), message.get("text"),
+            list(tracker.get_latest_entity_values("device")), float(intent.get("confidence") or 0.0),
+        ).kind == "answer"
+        return [SlotSet("account_topic_answers", answers)]
 
 
 class ActionStartRecommendation(Action):

@@ -80,6 +80,14 @@ def plan_topic(intent: str, protocol: Optional[str]) -> AnswerPlan:
     return AnswerPlan([])
 
 
+def what_is_named(intent: str, named_protocol: Optional[str]) -> str:
+    """A "what is IMAP/POP3" question is about the protocol it names, whichever NLU picked."""
+    proto = normalize_protocol(named_protocol)
+    if intent in ("ask_what_is_imap", "ask_what_is_pop3") and proto:
+        return f"ask_what_is_{proto}"
+    return intent
+
+
 def plan_inform(
     pending_topic: Optional[str], protocol: Optional[str], new_devices: bool
 ) -> AnswerPlan:

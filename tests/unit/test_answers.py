@@ -143,3 +143,22 @@ def test_an_account_topic_guess_does_not_override_a_clear_answer():
     # elsewhere an account topic leaves the form, even with words a parser could misread
     assert read_answer("rec_storage", "oos_hacked", "i miei contatti ricevono spam").kind == (
         "not_an_answer")
+
+
+@pytest.mark.parametrize(
+    "slot, intent, text, confidence, kind",
+    [
+        # an unsure account-topic guess whose words answer the question is an answer
+        ("rec_offline", "oos_contract", "no, la connessione ce l'ho sempre", 0.55, "answer"),
+        ("rec_space", "oos_hacked", "non lo so, mai guardato", 0.45, "answer"),
+        # a sure one leaves the form, whatever its words
+        ("rec_space", "oos_hacked", "non lo so, mi hanno violato la casella", 0.95, "not_an_answer"),
+        # an unsure one that answers nothing, or asks, leaves the form too
+        ("rec_storage", "oos_billing", "la fattura di marzo è sbagliata", 0.5, "not_an_answer"),
+        ("rec_offline", "oos_contract", "posso cambiare contratto?", 0.5, "not_an_answer"),
+        # the offline question provokes line-fault guesses at any confidence
+        ("rec_offline", "oos_line_fault", "no, sono sempre connesso", 0.99, "answer"),
+    ],
+)
+def test_account_topic_guesses_inside_the_form(slot, intent, text, confidence, kind):
+    assert read_answer(slot, intent, text, confidence=confidence).kind == kind

@@ -2,7 +2,15 @@
 
 import pytest
 
-from actions.topics import GENERAL, PER_PROTOCOL, PROVIDER, SITUATIONAL, plan_inform, plan_topic
+from actions.topics import (
+    GENERAL,
+    PER_PROTOCOL,
+    PROVIDER,
+    SITUATIONAL,
+    plan_inform,
+    plan_topic,
+    what_is_named,
+)
 
 
 @pytest.mark.parametrize("intent", sorted(SITUATIONAL))
@@ -68,3 +76,14 @@ def test_protocol_reply(intent, text, protocols, pending, expected):
     from actions.topics import protocol_reply
 
     assert protocol_reply(intent, text, protocols, pending) == expected
+
+
+@pytest.mark.parametrize(
+    "intent, named, expected",
+    [("ask_what_is_pop3", "imap", "ask_what_is_imap"),  # the named protocol wins
+     ("ask_what_is_imap", "POP", "ask_what_is_pop3"),
+     ("ask_what_is_imap", None, "ask_what_is_imap"),  # nothing named: NLU's pick
+     ("ask_offline", "pop3", "ask_offline")],  # other topics are left alone
+)
+def test_what_is_follows_the_named_protocol(intent, named, expected):
+    assert what_is_named(intent, named) == expected
