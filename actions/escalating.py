@@ -104,7 +104,8 @@ class ActionSaveContact(Action):
             return []
         kind = "email" if "@" in contact else "phone"
         try:
-            await asyncio.to_thread(service.set_contact, reference, kind, contact)
+            await asyncio.to_thread(service.set_contact, reference, kind, contact,
+                                    conversation_id=tracker.sender_id)
         except Exception:
             logger.exception("Could not save the contact on ticket %s", reference)
             response, values = ticket_failed_message(load_settings())

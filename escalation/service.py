@@ -108,12 +108,14 @@ def _ticket(session: Session, reference: str, lock: bool = False) -> Ticket:
 
 
 def set_contact(
-    reference: str, kind: str, value: str, config: EscalationConfig | None = None
+    reference: str, kind: str, value: str, config: EscalationConfig | None = None,
+    conversation_id: str | None = None,
 ) -> None:
     """Record the customer's contact and queue an update notification.
 
     Raises ``ValueError`` for an unknown kind or an invalid address/number and
-    ``TicketNotFound`` for an unknown reference.
+    ``TicketNotFound`` for an unknown reference, or (with ``conversation_id``)
+    for a ticket another conversation opened: a known reference is not enough.
     """
     config = config or load_config()
     if kind not in CONTACT_KINDS:
@@ -123,6 +125,8 @@ def set_contact(
         raise ValueError(f"invalid {kind}")
     with session_scope() as session:
         ticket = _ticket(session, reference, lock=True)
+        if conversation_id is not None and ticket.conversation_id != conversation_id:
+            raise TicketNotFound(reference)
         ticket.contact_kind = kind
         ticket.contact_value = normalised
         ticket.updated_at = utcnow()

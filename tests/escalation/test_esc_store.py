@@ -148,3 +148,13 @@ def test_references_are_readable() -> None:
     seen = {references.new_reference() for _ in range(200)}
     assert len(seen) == 200
     assert all(not set(ref[4:]) & set("01ILOU") for ref in seen)
+
+
+def test_only_the_conversation_that_opened_a_ticket_can_change_its_contact(write_config) -> None:
+    write_config(FILES)
+    reference = open_sample(conversation_id="conv-owner")
+    with pytest.raises(service.TicketNotFound):
+        service.set_contact(reference, "email", "intruder@example.org", conversation_id="conv-other")
+    assert service.get_ticket(reference)["contact"] is None
+    service.set_contact(reference, "email", "anna@example.org", conversation_id="conv-owner")
+    assert service.get_ticket(reference)["contact"] == {"kind": "email", "value": "anna@example.org"}
