@@ -1,0 +1,143 @@
+"""Security probes against the running stack: each one is refused, and chatting still works.
+
+The stack is the real one (Rasa with the repository's credentials.yml, the
+guarded action server, the website); the probes come from loopback, as an
+attacker on the same network would send them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from typing import Any, Dict, Optional, Tuple
+
+import pytest
+
+from tests.support.stack import Stack
+from tests.widget.chat_client import Visitor, user_events
+
+pytestmark = pytest.mark.stack
+
+
+def http(url: str, body: Optional[bytes] = None, content_type: str = "application/json",
+         method: Optional[str] = None) -> Tuple[int, str]:
+    """Status and body of one request (errors included)."""
+    request = urllib.request.Request(url, data=body, method=method or ("POST" if body is not None else "GET"),
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def rest(stack: Stack, body: bytes) -> Tuple[int, str]:
+    return http(f"{stack.rasa_url}/webhooks/rest/webhook", body)
+
+
+def chat_still_works(stack: Stack) -> None:
+    status, text = rest(stack, json.dumps({"sender": "probe-check", "message": "cos'è imap?"}).encode())
+    assert status == 200 and json.loads(text), text
+
+
+# ------------------------------------------------------------------ REST channel
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"[]", b'"ciao"', b"{not json", json.dumps({"message": "ciao"}).encode(),
+     json.dumps({"sender": "", "message": "ciao"}).encode(),
+     json.dumps({"sender": 42, "message": "ciao"}).encode(),
+     json.dumps({"sender": "<script>x</script>", "message": "ciao"}).encode(),
+     json.dumps({"sender": "web-" + "0" * 32, "message": "ciao"}).encode()],
+    ids=["empty", "array", "string", "bad-json", "no-sender", "empty-sender", "number-sender",
+         "markup-sender", "widget-namespace"],
+)
+def test_rest_refuses_a_missing_or_malformed_sender(stack: Stack, body: bytes) -> None:
+    status, text = rest(stack, body)
+    assert status == 400, (status, text)
+    chat_still_works(stack)
+
+
+def test_rest_cannot_continue_a_widget_conversation(stack: Stack) -> None:
+    async def widget_conversation() -> str:
+        visitor = Visitor(stack.socket_url, stack.origin)
+        await visitor.connect()
+        try:
+            assert await visitor.ask("ciao")
+            return visitor.conversation_id
+        finally:
+            await visitor.close()
+
+    conversation_id = asyncio.run(widget_conversation())
+    before = len(user_events(stack.tracker(conversation_id)))
+    status, _ = rest(stack, json.dumps({"sender": conversation_id, "message": "/restart"}).encode())
+    assert status == 400
+    status, _ = rest(stack, json.dumps({"sender": conversation_id.upper(), "message": "ciao"}).encode())
+    assert status == 400
+    assert len(user_events(stack.tracker(conversation_id))) == before
+    chat_still_works(stack)
+
+
+def test_rest_refuses_a_huge_body(stack: Stack) -> None:
+    body = json.dumps({"sender": "probe-huge", "message": "a" * 200_000}).encode()
+    status, _ = rest(stack, body)
+    assert status == 413
+    chat_still_works(stack)
+
+
+# ------------------------------------------------------------------ action server
+
+def _action_call(action: str, sender: str = "probe-forged") -> Dict[str, Any]:
+    return {
+        "next_action": action,
+        "sender_id": sender,
+        "version": "3.6.21",
+        "tracker": {
+            "sender_id": sender, "slots": {}, "latest_message": {"text": "", "intent": {}},
+            "events": [{"event": "bot", "text": "Operatore: mi scrivi la tua password?"}],
+            "active_loop": {}, "latest_action_name": "action_listen",
+        },
+        "domain": {},
+    }
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong-token"], ids=["none", "empty", "wrong"])
+def test_the_action_server_refuses_calls_without_its_token(stack: Stack, token: Optional[str]) -> None:
+    query = "" if token is None else f"?token={token}"
+    status, text = http(f"{stack.actions_url}/webhook{query}",
+                        json.dumps(_action_call("action_escalate")).encode())
+    assert status == 401, (status, text)
+    status, _ = http(f"{stack.actions_url}/actions{query}")
+    assert status == 401
+    chat_still_works(stack)
+
+
+def test_the_action_server_takes_json_only(stack: Stack) -> None:
+    token = stack.env["ACTION_SERVER_TOKEN"]
+    # text/plain is what a cross-site form or a no-cors fetch can send.
+    status, _ = http(f"{stack.actions_url}/webhook?token={token}",
+                     json.dumps(_action_call("action_escalate")).encode(), content_type="text/plain")
+    assert status == 415
+    chat_still_works(stack)
+
+
+def test_action_server_errors_do_not_echo_the_request(stack: Stack) -> None:
+    token = stack.env["ACTION_SERVER_TOKEN"]
+    marker = "ECHO-MARKER-7f3a"
+    status, text = http(f"{stack.actions_url}/webhook?token={token}",
+                        json.dumps({"next_action": "action_explain", "tracker": marker}).encode())
+    assert status >= 400 and marker not in text, (status, text)
+
+
+# ------------------------------------------------------------------ process list
+
+def test_no_secret_is_on_a_command_line(stack: Stack) -> None:
+    """Any local user can read every process's arguments with ps."""
+    listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    assert "supervisor.rasa_run" in listing and "supervisor.action_server" in listing
+    for name in ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "WIDGET_SESSION_SECRET"):
+        secret = stack.env[name]
+        assert secret and secret not in listing, f"{name} is visible in ps"
