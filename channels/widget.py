@@ -6,8 +6,11 @@ Declared in ``credentials.yml`` as::
       socketio_path: /socket.io      # optional, default shown
       user_message_evt: user_uttered # optional
       bot_message_evt: bot_uttered   # optional
-      rate_limit_burst: 10           # optional, messages a socket may send at once
-      rate_limit_per_minute: 30      # optional, sustained rate per socket
+      rate_limit_burst: 10           # optional, messages a conversation may send at once
+      rate_limit_per_minute: 30      # optional, sustained rate per conversation
+      address_rate_limit_burst: 40   # optional, the same per client address
+      address_rate_limit_per_minute: 120
+      sessions_per_minute: 10        # optional, new or resumed sessions per address
 
 What it changes compared with Rasa's own ``socketio`` channel:
 
@@ -51,7 +54,6 @@ import inspect
 import json
 import logging
 import os
-import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 import rasa.core.channels.channel
@@ -65,6 +67,7 @@ from socketio import AsyncServer
 import messages
 from channels.agent_message import Refusal, parse_agent_message
 from channels.payloads import button_intents
+from channels.rate_limit import KeyedLimiter, allow_all, client_address
 from channels.sanitize import (
     sanitize_page_url,
     sanitize_user_text,
@@ -101,25 +104,6 @@ class WidgetOutput(SocketIOOutput):
     ) -> None:
         """Send custom JSON as the payload (Rasa passes it as emit() arguments)."""
         await self.sio.emit(self.bot_message_evt, json_message, room=recipient_id)
-
-
-class _TokenBucket:
-    """Per-socket message budget."""
-
-    def __init__(self, burst: int, per_minute: float) -> None:
-        self.burst = max(1, burst)
-        self.rate = max(per_minute, 0.1) / 60.0
-        self.tokens = float(self.burst)
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
 
 
 class _WidgetBlueprint(SocketBlueprint):
@@ -170,6 +154,9 @@ class WidgetInput(SocketIOInput):
             metadata_key=credentials.get("metadata_key", "metadata"),
             rate_limit_burst=int(credentials.get("rate_limit_burst", 10)),
             rate_limit_per_minute=float(credentials.get("rate_limit_per_minute", 30)),
+            address_rate_limit_burst=int(credentials.get("address_rate_limit_burst", 40)),
+            address_rate_limit_per_minute=float(credentials.get("address_rate_limit_per_minute", 120)),
+            sessions_per_minute=float(credentials.get("sessions_per_minute", 10)),
         )
 
     def __init__(
@@ -183,6 +170,9 @@ class WidgetInput(SocketIOInput):
         metadata_key: Optional[Text] = "metadata",
         rate_limit_burst: int = 10,
         rate_limit_per_minute: float = 30,
+        address_rate_limit_burst: int = 40,
+        address_rate_limit_per_minute: float = 120,
+        sessions_per_minute: float = 10,
         signer: Optional[SessionSigner] = None,
         settings: Any = None,
     ) -> None:
@@ -198,9 +188,12 @@ class WidgetInput(SocketIOInput):
         )
         self.settings = settings if settings is not None else _load_settings()
         self.signer = signer or SessionSigner.from_env()
-        self.rate_limit_burst = rate_limit_burst
-        self.rate_limit_per_minute = rate_limit_per_minute
-        self._buckets: Dict[Text, _TokenBucket] = {}
+        # Messages per conversation and per client address, new conversations
+        # per address: counted across sockets, so a fresh socket is no way round.
+        self._per_conversation = KeyedLimiter(rate_limit_burst, rate_limit_per_minute)
+        self._per_address = KeyedLimiter(address_rate_limit_burst, address_rate_limit_per_minute)
+        self._sessions = KeyedLimiter(max(1, int(sessions_per_minute)), sessions_per_minute)
+        self._addresses: Dict[Text, str] = {}
         self._app: Optional[Sanic] = None
         self._max_chars = int(self.settings.max_message_chars)
         self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
@@ -319,15 +312,31 @@ class WidgetInput(SocketIOInput):
                 )
             if not payload:
                 return False
-        self._buckets[sid] = _TokenBucket(self.rate_limit_burst, self.rate_limit_per_minute)
+        request = environ.get("sanic.request")
+        headers = {key[5:].replace("_", "-").lower(): str(value)
+                   for key, value in environ.items() if key.startswith("HTTP_")}
+        self._addresses[sid] = client_address(
+            getattr(request, "ip", None), headers, getattr(self.settings, "trusted_proxy_header", None)
+        )
         return True
 
     async def _on_disconnect(self, sid: Text, *args: Any) -> None:
-        self._buckets.pop(sid, None)
+        self._addresses.pop(sid, None)
+
+    async def _refuse(self, sid: Text) -> None:
+        """Tell a visitor over the limit to slow down."""
+        assert self.sio is not None
+        await self.sio.emit(
+            self.bot_message_evt, {"text": messages.text("widget.rate_limited")},
+            room=sid, namespace=self.namespace,
+        )
 
     async def _on_session_request(self, sid: Text, data: Any = None) -> None:
         """Confirm the visitor's signed conversation id, or issue a new one."""
         offered = data.get("session_id") if isinstance(data, dict) else None
+        if not self._sessions.allow(self._addresses.get(sid, "unknown")):
+            await self._refuse(sid)
+            return
         conversation_id = self.signer.verify(offered)
         if conversation_id is None:
             if offered:
@@ -354,12 +363,9 @@ class WidgetInput(SocketIOInput):
                 logger.info("Widget: message without a confirmed session ignored.")
                 return
             await self._bind(sid, conversation_id)
-        bucket = self._buckets.get(sid)
-        if bucket is not None and not bucket.take():
-            await sio.emit(
-                self.bot_message_evt, {"text": messages.text("widget.rate_limited")},
-                room=sid, namespace=self.namespace,
-            )
+        address = self._addresses.get(sid, "unknown")
+        if not allow_all([(self._per_conversation, conversation_id), (self._per_address, address)]):
+            await self._refuse(sid)
             return
         text = sanitize_user_text(data.get("message"), self._max_chars, self.allowed_intents())
         # Passwords never reach the tracker store, tickets or notifications.

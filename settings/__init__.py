@@ -61,6 +61,9 @@ class ProviderSettings:
     public_url: str = "http://127.0.0.1:8080"
     allowed_origins: List[str] = field(default_factory=list)
     max_message_chars: int = 2000
+    #: Header set by the trusted reverse proxy with the client's address
+    #: (e.g. X-Forwarded-For); None: the connection's peer is the client.
+    trusted_proxy_header: Optional[str] = None
     #: What customers type as user name: ``email`` (the full address) or
     #: ``local_part`` (the part before the @); None when not configured.
     username_format: Optional[str] = None
@@ -114,6 +117,7 @@ def parse_settings(raw: Dict[str, Any]) -> ProviderSettings:
         public_url=(_text(web.get("public_url")) or defaults.public_url).rstrip("/"),
         allowed_origins=[str(o).strip() for o in web.get("allowed_origins") or [] if o],
         max_message_chars=int(web.get("max_message_chars") or defaults.max_message_chars),
+        trusted_proxy_header=_text(web.get("trusted_proxy_header")),
         username_format=_username_format(servers.get("username")),
     )
 

@@ -9,12 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-from tests.support.stack import Stack, stack_or_skip  # noqa: E402
+from tests.support.stack import TEST_WIDGET, Stack, stack_or_skip  # noqa: E402
 
 #: The project's own channels, as `make run` starts them (REST sanitises text).
 CREDENTIALS = {
     "channels.rest.SafeRestInput": None,
-    "channels.widget.WidgetInput": {"socketio_path": "/socket.io"},
+    "channels.widget.WidgetInput": TEST_WIDGET,
 }
 
 

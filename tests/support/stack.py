@@ -100,6 +100,12 @@ class Stack:
         self.stop()
 
 
+#: Every test connects from 127.0.0.1: the per-address limits are raised so that
+#: the suites do not throttle each other (tests/security probes the real ones).
+TEST_WIDGET = {"socketio_path": "/socket.io", "address_rate_limit_burst": 100_000,
+               "address_rate_limit_per_minute": 100_000, "sessions_per_minute": 100_000}
+
+
 def spawn(name: str, command: Sequence[str], env: Mapping[str, str], tmp_dir: Path) -> Server:
     """Start one server through the supervisor, logging to ``tmp_dir/<name>.log``."""
     return Server(name, command, env, Path(tmp_dir) / f"{name}.log")
@@ -155,8 +161,7 @@ def start_stack(
     settings_path = write_settings(tmp_dir, origins, webapp_url)
     credentials_path = tmp_dir / "credentials.yml"
     credentials_path.write_text(
-        yaml.safe_dump(credentials or {"channels.widget.WidgetInput": {"socketio_path": "/socket.io"},
-                                       "rest": None}),
+        yaml.safe_dump(credentials or {"channels.widget.WidgetInput": TEST_WIDGET, "rest": None}),
         encoding="utf-8",
     )
     endpoints: Dict[str, Any] = {}
