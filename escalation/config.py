@@ -95,6 +95,9 @@ class EscalationConfig:
 
     reference_prefix: str = "IPT"
     retention_days: int = 30
+    #: Beyond this many tickets in an hour, a conversation gets its latest one
+    #: back instead of a new ticket and new notifications.
+    tickets_per_conversation_per_hour: int = 3
     notifiers: tuple[NotifierConfig, ...] = ()
     outbox: OutboxConfig = OutboxConfig()
     console: ConsoleConfig = ConsoleConfig()
@@ -179,6 +182,8 @@ def parse_config(raw: dict[str, Any], environ: Mapping[str, str] = MappingProxyT
     return EscalationConfig(
         reference_prefix=_value(tickets, "reference_prefix", base.reference_prefix).upper(),
         retention_days=_value(tickets, "retention_days", base.retention_days),
+        tickets_per_conversation_per_hour=int(_value(
+            tickets, "per_conversation_per_hour", base.tickets_per_conversation_per_hour)),
         notifiers=_notifiers(raw.get("notifiers") or []),
         outbox=OutboxConfig(
             max_attempts=_value(outbox, "max_attempts", box.max_attempts),

@@ -6,6 +6,7 @@ notifications in ONE transaction: either both are stored or neither is.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -67,6 +68,9 @@ def open_ticket(
     check_reason(reason)
     if not conversation_id:
         raise ValueError("conversation_id is required")
+    recent = _recent_ticket(str(conversation_id)[:255], config.tickets_per_conversation_per_hour)
+    if recent:
+        return recent
     lines = clean_transcript(transcript)
     clean_intent_list = clean_intents(intents)
     clean_slot_map = clean_slots(slots)
@@ -95,6 +99,18 @@ def open_ticket(
         except IntegrityError:
             continue  # reference collision: try another one
     raise RuntimeError("could not allocate a unique ticket reference")
+
+
+def _recent_ticket(conversation_id: str, per_hour: int) -> str | None:
+    """The conversation's latest reference when it opened ``per_hour`` tickets in the last hour."""
+    since = utcnow() - timedelta(hours=1)
+    with session_scope() as session:
+        references = session.execute(
+            select(Ticket.reference)
+            .where(Ticket.conversation_id == conversation_id, Ticket.created_at >= since)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        ).scalars().all()
+    return references[0] if per_hour > 0 and len(references) >= per_hour else None
 
 
 def _ticket(session: Session, reference: str, lock: bool = False) -> Ticket:

@@ -158,3 +158,13 @@ def test_only_the_conversation_that_opened_a_ticket_can_change_its_contact(write
     assert service.get_ticket(reference)["contact"] is None
     service.set_contact(reference, "email", "anna@example.org", conversation_id="conv-owner")
     assert service.get_ticket(reference)["contact"] == {"kind": "email", "value": "anna@example.org"}
+
+
+def test_a_conversation_gets_its_latest_ticket_back_beyond_the_hourly_cap(write_config) -> None:
+    write_config(FILES)
+    references = [open_sample(conversation_id="conv-flood") for _ in range(3)]
+    assert len(set(references)) == 3
+    again = open_sample(conversation_id="conv-flood")
+    assert again == references[-1]  # no fourth ticket ...
+    assert _count(Notification) == 3  # ... and no fourth notification
+    assert open_sample(conversation_id="conv-other") not in references
