@@ -31,7 +31,9 @@ def test_forged_tokens_are_refused(signer: SessionSigner) -> None:
     assert signer.verify(other.sign(conversation_id)) is None  # another secret
     flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
     assert signer.verify(f"{conversation_id}.{flipped}") is None
-    assert signer.verify(f"{'0' * 32}.{signature}") is None  # signature of another id
+    assert signer.verify(f"web-{'0' * 32}.{signature}") is None  # signature of another id
+    issued, mac = signature.split(":")
+    assert signer.verify(f"{conversation_id}.{int(issued, 16) + 99999:x}:{mac}") is None  # issue time changed
     assert signer.verify(token + "x") is None
     assert signer.verify(token.upper()) is None
     for junk in (None, 1, "", "abc", {"session_id": token}, [token], "a" * 1000):
@@ -109,3 +111,13 @@ def test_button_intents_come_from_the_loaded_domain() -> None:
     assert channel.allowed_intents() == set(button_intents(app)) == {"affirm", "ask_cost",
                                                                        "request_human"}
 
+
+
+def test_old_tokens_expire() -> None:
+    now = [1_000_000.0]
+    signer = SessionSigner(b"k" * 32, max_age_days=30, clock=lambda: now[0])
+    token = signer.issue()
+    now[0] += 29 * 86400
+    assert signer.verify(token)
+    now[0] += 2 * 86400
+    assert signer.verify(token) is None

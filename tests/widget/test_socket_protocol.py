@@ -25,7 +25,7 @@ from tests.widget.chat_client import Visitor, texts, user_events
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.stack]
 
-TOKEN_FORMAT = re.compile(r"^web-[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$")
+TOKEN_FORMAT = re.compile(r"^web-[0-9a-f]{32}\.[0-9a-f]+:[A-Za-z0-9_-]{43}$")
 EVIL_ORIGIN = "https://evil.example"
 
 
