@@ -8,8 +8,11 @@ missing or malformed sender.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+import os
 import re
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage, SanicException
@@ -24,6 +27,29 @@ from settings import load_settings
 
 #: Letters, digits and a few separators: ids, e-mail addresses, "test 12" (no markup, no controls).
 SENDER = re.compile(r"\w[\w .:@+=-]{0,99}")
+
+
+TOKEN_ENV = "REST_CHANNEL_TOKEN"
+
+
+def access_problem(
+    peer: Optional[str], authorization: Optional[str], token: str
+) -> Optional[Tuple[int, str]]:
+    """Why a caller may not use the REST channel (status, reason), or None.
+
+    With ``REST_CHANNEL_TOKEN`` set, every call needs ``Authorization: Bearer
+    <token>``; without it, only callers on this machine (loopback) may use it.
+    """
+    if token:
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return 401, "a valid bearer token is required"
+        return None
+    try:
+        local = ipaddress.ip_address((peer or "").split("%")[0]).is_loopback
+    except ValueError:
+        local = False
+    return None if local else (403, f"the REST channel is internal: set {TOKEN_ENV} to open it")
 
 
 def sender_problem(sender: object) -> Optional[str]:
@@ -68,6 +94,9 @@ class SafeRestInput(RestInput):
         return "rest"
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
+        denied = access_problem(req.ip, req.headers.get("Authorization"), os.environ.get(TOKEN_ENV, ""))
+        if denied:
+            raise SanicException(denied[1], status_code=denied[0])
         sender = req.json.get("sender") if isinstance(req.json, dict) else None
         problem = sender_problem(sender)
         if problem:
