@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Mapping
+from typing import Any, List, Mapping, Optional, Tuple
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
 
@@ -33,12 +33,45 @@ def rasa_argv(args: List[str], environ: Mapping[str, str]) -> List[str]:
     return argv
 
 
+def version_free(path: str) -> Optional[Tuple[int, str]]:
+    """The neutral answer (status, text) for a route where Rasa tells anyone its version.
+
+    "/" stays for readiness checks, without the version; "/version" is gone.
+    """
+    if path == "/":
+        return 200, "ok"
+    if path == "/version":
+        return 404, "not found"
+    return None
+
+
+def hide_version() -> None:
+    """Make every Rasa web app built in this process keep its version to itself."""
+    import rasa.core.run
+    from sanic import response
+
+    original = rasa.core.run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        app = original(*args, **kwargs)
+
+        @app.on_request
+        async def no_version(request: Any) -> Any:
+            answer = version_free(request.path) if request.method in ("GET", "HEAD") else None
+            return response.text(answer[1], status=answer[0]) if answer else None
+
+        return app
+
+    rasa.core.run.configure_app = configure_app
+
+
 def main() -> None:
     """Replace this process's argument list and hand over to Rasa's command line."""
     try:
         sys.argv = rasa_argv(sys.argv[1:], os.environ)
     except ValueError as error:
         sys.exit(f"supervisor.rasa_run: {error}")
+    hide_version()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

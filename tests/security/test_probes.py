@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from typing import Any, Dict, Optional, Tuple
 
+import aiohttp
 import pytest
 
 from tests.support.stack import Stack
@@ -132,6 +133,20 @@ def test_action_server_errors_do_not_echo_the_request(stack: Stack) -> None:
     assert status >= 400 and marker not in text, (status, text)
 
 
+# ------------------------------------------------------------------ versions
+
+def test_no_server_announces_its_version(stack: Stack) -> None:
+    import rasa
+
+    for url in (f"{stack.rasa_url}/", f"{stack.webapp_url}/", f"{stack.actions_url}/health"):
+        request = urllib.request.Request(url)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read().decode("utf-8", "replace")
+            server = response.headers.get("Server", "")
+        assert rasa.__version__ not in body and "aiohttp" not in server and "Python" not in server, url
+    assert http(f"{stack.rasa_url}/version")[0] == 404
+
+
 # ------------------------------------------------------------------ process list
 
 def test_no_secret_is_on_a_command_line(stack: Stack) -> None:
@@ -141,3 +156,68 @@ def test_no_secret_is_on_a_command_line(stack: Stack) -> None:
     for name in ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "WIDGET_SESSION_SECRET"):
         secret = stack.env[name]
         assert secret and secret not in listing, f"{name} is visible in ps"
+
+
+# ------------------------------------------------------------------ rate limits
+# Last in the file: they spend this address's budgets (the other probes use REST
+# with their own senders or a single widget session).
+
+def test_rest_is_rate_limited_per_sender(stack: Stack) -> None:
+    async def flood() -> list:
+        body = json.dumps({"sender": "probe-flood", "message": "ciao"})
+        async with aiohttp.ClientSession() as session:
+            async def one() -> int:
+                async with session.post(f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
+                                        headers={"Content-Type": "application/json"}) as response:
+                    return response.status
+            return await asyncio.gather(*(one() for _ in range(150)))
+
+    statuses = asyncio.run(flood())
+    assert statuses.count(429) >= 50 and set(statuses) <= {200, 429}, statuses
+    chat_still_works(stack)  # another sender is not affected
+
+
+def test_fresh_sockets_do_not_reset_a_conversation_s_limit(stack: Stack) -> None:
+    async def probe() -> tuple:
+        first = Visitor(stack.socket_url, stack.origin)
+        await first.connect()
+        token, conversation_id = first.token, first.conversation_id
+        await first.close()
+        refused = 0
+        for _ in range(4):  # 4 sockets x 10 messages, all carrying the same conversation
+            visitor = Visitor(stack.socket_url, stack.origin)
+            await visitor.connect(token)
+            for _ in range(10):
+                await visitor.send("ciao")
+            replies = await visitor.collect(first_timeout=20, quiet=3)
+            refused += sum("velocemente" in (r.get("text") or "") for r in replies)
+            await visitor.close()
+        return conversation_id, refused
+
+    conversation_id, refused = asyncio.run(probe())
+    assert refused >= 15, refused
+    # burst 10, 30 a minute: well under the 40 messages sent
+    assert len(user_events(stack.tracker(conversation_id))) <= 25
+
+
+def test_session_requests_are_counted(stack: Stack) -> None:
+    async def probe() -> tuple:
+        visitor = Visitor(stack.socket_url, stack.origin)
+        await visitor.connect(request_session=False)
+        confirmed = 0
+        for _ in range(30):
+            await visitor.client.emit("session_request", {"session_id": None})
+        try:
+            while True:
+                await asyncio.wait_for(visitor._confirm.get(), timeout=3)
+                confirmed += 1
+        except asyncio.TimeoutError:
+            pass
+        replies = visitor.drain()
+        await visitor.close()
+        return confirmed, replies
+
+    confirmed, replies = asyncio.run(probe())
+    assert 1 <= confirmed <= 12, confirmed  # 10 a minute per address
+    assert any("velocemente" in (r.get("text") or "") for r in replies)
+    chat_still_works(stack)

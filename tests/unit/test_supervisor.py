@@ -58,3 +58,11 @@ def test_unsafe_rasa_options_are_refused(args, environ):
 
     with pytest.raises(ValueError):
         rasa_argv(args, environ)
+
+
+def test_rasa_s_version_routes_answer_without_the_version():
+    from supervisor.rasa_run import version_free
+
+    assert version_free("/") == (200, "ok")
+    assert version_free("/version")[0] == 404
+    assert version_free("/status") is None and version_free("/webhooks/rest/webhook") is None
