@@ -74,6 +74,7 @@ from channels.sanitize import (
 )
 from channels.session_token import SessionSigner
 from escalation.masking import mask_secrets
+from escalation.payload import conversation_alias
 
 try:
     from sanic_cors.core import SANIC_CORS_EVALUATED as _SANIC_CORS_EVALUATED
@@ -393,7 +394,7 @@ class WidgetInput(SocketIOInput):
             namespace=self.namespace,
         )
         logger.info("Widget: agent %s wrote to conversation %s.", parsed.agent or "?",
-                    parsed.conversation_id)
+                    conversation_alias(parsed.conversation_id))
         return response.json({"status": "sent", "conversation_id": parsed.conversation_id})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from escalation.models import Ticket
@@ -18,6 +19,15 @@ def contact_of(ticket: Ticket) -> dict[str, str] | None:
     if ticket.contact_kind and ticket.contact_value:
         return {"kind": ticket.contact_kind, "value": ticket.contact_value}
     return None
+
+
+def conversation_alias(conversation_id: str) -> str:
+    """A stable stand-in for a conversation id, for places outside the console.
+
+    Notifications and logs name the conversation by this alias: the id itself
+    is what the widget's signed token carries, and it stays in the database.
+    """
+    return "c-" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:16]
 
 
 def ticket_fields(ticket: Ticket) -> dict[str, Any]:
@@ -47,6 +57,7 @@ def build_payload(
         "idempotency_key": idempotency_key,
         "ticket": {
             **ticket_fields(ticket),
+            "conversation_id": conversation_alias(ticket.conversation_id),
             "created_at": ticket.created_at.isoformat(timespec="seconds"),
             "protocol": known["protocol"],
             "devices": known["devices"],

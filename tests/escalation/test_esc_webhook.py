@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -149,3 +150,15 @@ def test_signature_helpers() -> None:
     assert not verify_signature(SECRET, str(int(now)), body + b" ", signature, now=now)
     assert not verify_signature("other", str(int(now)), body, signature, now=now)
     assert not verify_signature(SECRET, str(int(now)), body, signature, now=now + 600)
+
+
+def test_the_payload_names_the_conversation_by_an_alias(write_config) -> None:
+    from escalation.models import Ticket
+    from escalation.payload import build_payload, conversation_alias
+
+    ticket = Ticket(reference="IPT-ABCDEF", conversation_id="web-" + "a" * 32, reason="explicit_request",
+                    intents=[], slots={}, summary="", transcript=[], status="open",
+                    created_at=datetime.now(timezone.utc))
+    payload = build_payload(ticket, "ticket.created", "key-1", "http://console")
+    assert payload["ticket"]["conversation_id"] == conversation_alias("web-" + "a" * 32)
+    assert "a" * 32 not in json.dumps(payload)
