@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Text
 
@@ -15,9 +16,23 @@ from rasa_sdk.types import DomainDict
 from actions import handover
 from actions.clarification import consecutive_fallbacks
 from actions.provider_values import ticket_failed_message
+from channels.rate_limit import KeyedLimiter
 from settings import load_settings
 
 logger = logging.getLogger(__name__)
+
+
+
+def _tickets_per_client_per_hour() -> int:
+    """``TICKETS_PER_CLIENT_PER_HOUR`` (default 10; the test suites, all on 127.0.0.1, raise it)."""
+    return int(os.environ.get("TICKETS_PER_CLIENT_PER_HOUR") or 10)
+
+
+#: New tickets per client address (its alias from the channel): that many at
+#: once, then that many an hour. Beyond it the customer gets the support
+#: contacts, with no ticket.
+TICKETS_PER_CLIENT = KeyedLimiter(burst=_tickets_per_client_per_hour(),
+                                  per_minute=_tickets_per_client_per_hour() / 60)
 
 
 class ActionEscalate(Action):
@@ -39,6 +54,12 @@ class ActionEscalate(Action):
         reason = handover.escalation_reason(
             intent, consecutive_fallbacks(events), handover.previous_bot_action(events)
         )
+        client = handover.client_of(events)
+        if client and not tracker.get_slot("ticket_ref") and not TICKETS_PER_CLIENT.allow(client):
+            logger.warning("Ticket limit reached for client %s: no new ticket", client)
+            response, values = ticket_failed_message(settings)
+            dispatcher.utter_message(response=response, **values)
+            return []
         try:
             # The database call blocks: keep it off the action server's event loop.
             reference = await asyncio.to_thread(

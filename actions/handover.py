@@ -90,6 +90,15 @@ def page_url(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     return url
 
 
+def client_of(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The alias of the client address the channel put on the latest user message."""
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            client = (event.get("metadata") or {}).get("client")
+            return client[:40] if isinstance(client, str) and client else None
+    return None
+
+
 def previous_bot_action(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     """The last action the assistant ran before the latest user message."""
     seen_user = False

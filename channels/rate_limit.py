@@ -10,6 +10,7 @@ write it.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from typing import Callable, Iterable, Mapping, Optional, Tuple
@@ -69,3 +70,8 @@ def client_address(peer: Optional[str], headers: Mapping[str, str],
         if last:
             return last[:64]
     return (peer or "unknown")[:64]
+
+
+def client_alias(address: str) -> str:
+    """A stable stand-in for a client address, for message metadata (no raw IPs stored)."""
+    return "a-" + hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]

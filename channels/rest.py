@@ -19,7 +19,7 @@ from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
 from channels.payloads import button_intents
-from channels.rate_limit import KeyedLimiter, allow_all, client_address
+from channels.rate_limit import KeyedLimiter, allow_all, client_address, client_alias
 from channels.sanitize import sanitize_user_text
 from channels.session_token import WIDGET_PREFIX
 from escalation.masking import mask_secrets
@@ -101,10 +101,18 @@ class SafeRestInput(RestInput):
         problem = sender_problem(sender)
         if problem:
             raise InvalidUsage(problem)  # 400, before anything reaches the tracker
-        address = client_address(req.ip, req.headers, load_settings().trusted_proxy_header)
+        address = self._address(req)
         if not allow_all([(self._per_sender, sender), (self._per_address, address)]):
             raise SanicException("too many messages, slow down", status_code=429)
         return sender
+
+    @staticmethod
+    def _address(req: Request) -> str:
+        return client_address(req.ip, req.headers, load_settings().trusted_proxy_header)
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """Only what the server knows: the caller's alias (the body's metadata is not trusted)."""
+        return {"client": client_alias(self._address(request))}
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         raw = (req.json or {}).get("message") if isinstance(req.json, dict) else None

@@ -67,7 +67,7 @@ from socketio import AsyncServer
 import messages
 from channels.agent_message import Refusal, parse_agent_message
 from channels.payloads import button_intents
-from channels.rate_limit import KeyedLimiter, allow_all, client_address
+from channels.rate_limit import KeyedLimiter, allow_all, client_address, client_alias
 from channels.sanitize import (
     sanitize_page_url,
     sanitize_user_text,
@@ -376,7 +376,7 @@ class WidgetInput(SocketIOInput):
             WidgetOutput(sio, self.bot_message_evt),
             conversation_id,
             input_channel=self.name(),
-            metadata=self.message_metadata(data),
+            metadata={**self.message_metadata(data), "client": client_alias(address)},
         )
         await self._on_new_message(message)
 

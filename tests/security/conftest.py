@@ -21,7 +21,9 @@ def stack(tmp_path_factory: Any) -> Iterator[Stack]:
     running = stack_or_skip(
         tmp,
         credentials=credentials,
-        extra_env={"TICKETS_DB_URL": f"sqlite:///{tmp / 'tickets.sqlite3'}"},
+        # the product's default ticket limit per client, not the suites' raised one
+        extra_env={"TICKETS_DB_URL": f"sqlite:///{tmp / 'tickets.sqlite3'}",
+                   "TICKETS_PER_CLIENT_PER_HOUR": ""},
     )
     try:
         yield running

@@ -221,3 +221,16 @@ def test_session_requests_are_counted(stack: Stack) -> None:
     assert 1 <= confirmed <= 12, confirmed  # 10 a minute per address
     assert any("velocemente" in (r.get("text") or "") for r in replies)
     chat_still_works(stack)
+
+
+def test_tickets_are_capped_per_client_address(stack: Stack) -> None:
+    """Twelve conversations from one address ask for a person: at most ten tickets."""
+    opened = 0
+    for number in range(12):
+        sender = f"probe-ticket-{number}"
+        body = {"sender": sender, "message": "voglio parlare con un operatore"}
+        status, text = rest(stack, json.dumps(body).encode())
+        assert status == 200 and json.loads(text), text  # every customer still gets an answer
+        slots = stack.tracker(sender).get("slots") or {}
+        opened += bool(slots.get("ticket_ref"))
+    assert 1 <= opened <= 10, opened

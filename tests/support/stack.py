@@ -185,6 +185,8 @@ def start_stack(
             "SANIC_HOST": "127.0.0.1",  # rasa_sdk action server: loopback only
             **QUIET_ENV,
             **LIMITS_ENV,
+            # every suite connects from 127.0.0.1 (tests/security keeps the default)
+            "TICKETS_PER_CLIENT_PER_HOUR": "100000",
         }
     )
     env.pop("SOCKETIO_REDIS_URL", None)
