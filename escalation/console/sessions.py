@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -55,29 +56,44 @@ class SessionStore:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per key within ``window`` seconds."""
+    """At most ``limit`` failed logins per key within ``window`` seconds, with backoff.
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
+    Reaching the limit blocks the key for ``window`` seconds; each time it is
+    reached again before a good login, the block doubles, up to ``max_block``.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 300.0, max_block: float = 86400.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.limit, self.window, self.max_block, self.clock = limit, window, max_block, clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._blocked_until: dict[str, float] = {}
+        self._strikes: dict[str, int] = defaultdict(int)
 
     def _recent(self, key: str) -> deque[float]:
         failures = self._failures[key]
-        while failures and failures[0] < time.time() - self.window:
+        while failures and failures[0] < self.clock() - self.window:
             failures.popleft()
         return failures
 
     def blocked(self, key: str) -> bool:
-        """True while ``key`` has too many recent failures."""
-        return len(self._recent(key)) >= self.limit
+        """True while ``key`` is serving a block."""
+        return self._blocked_until.get(key, 0.0) > self.clock()
 
     def failed(self, key: str) -> None:
-        """Record a failed login."""
-        self._recent(key).append(time.time())
+        """Record a failed login; at the limit, start a block twice as long as the last one."""
+        recent = self._recent(key)
+        recent.append(self.clock())
+        if len(recent) >= self.limit:
+            block = min(self.window * 2 ** self._strikes[key], self.max_block)
+            self._blocked_until[key] = self.clock() + block
+            self._strikes[key] += 1
+            recent.clear()
 
     def succeeded(self, key: str) -> None:
-        """Forget failures after a good login."""
+        """Forget failures and strikes after a good login."""
         self._failures.pop(key, None)
+        self._blocked_until.pop(key, None)
+        self._strikes.pop(key, None)
 
 
 class LoginGuard:
@@ -85,14 +101,16 @@ class LoginGuard:
 
     Per account stops guessing one password from many addresses; per address
     stops one client spraying many user names; overall caps a distributed
-    attack (it slows every login for a few minutes, the price of a flood).
+    attack (it slows every login for at most 15 minutes, the price of a flood).
+    Repeated blocks double (see :class:`LoginThrottle`).
     """
 
     def __init__(self, per_account: int = 5, per_address: int = 20, overall: int = 100,
-                 window: float = 300.0) -> None:
-        self._account = LoginThrottle(per_account, window)
-        self._address = LoginThrottle(per_address, window)
-        self._overall = LoginThrottle(overall, window)
+                 window: float = 300.0, clock: Callable[[], float] = time.time) -> None:
+        # Shorter longest blocks where an attacker could lock real agents out.
+        self._account = LoginThrottle(per_account, window, max_block=3600.0, clock=clock)
+        self._address = LoginThrottle(per_address, window, max_block=86400.0, clock=clock)
+        self._overall = LoginThrottle(overall, window, max_block=900.0, clock=clock)
 
     def blocked(self, username: str, address: str | None) -> bool:
         """True while any of the three limits is reached."""

@@ -41,3 +41,24 @@ def test_a_good_login_clears_the_account_not_the_address():
     guard.succeeded("anna")
     assert not guard.blocked("anna", "10.0.0.2")
     assert guard.blocked("anna", "10.0.0.1")  # the address's failures still count
+
+
+def test_blocks_double_while_the_attack_goes_on():
+    now = [0.0]
+    guard = LoginGuard(per_account=2, per_address=1000, overall=1000, window=60, clock=lambda: now[0])
+    blocks = []
+    for _ in range(3):
+        guard.failed("anna", "10.0.0.1")
+        guard.failed("anna", "10.0.0.1")
+        start = now[0]
+        while guard.blocked("anna", "10.0.0.1"):
+            now[0] += 1
+        blocks.append(now[0] - start)
+    assert blocks == [60, 120, 240]
+    guard.succeeded("anna")  # a good login starts again from one window
+    guard.failed("anna", "10.0.0.1")
+    guard.failed("anna", "10.0.0.1")
+    start = now[0]
+    while guard.blocked("anna", "10.0.0.1"):
+        now[0] += 1
+    assert now[0] - start == 60
