@@ -279,3 +279,27 @@ async def test_the_console_announces_no_server_versions(console: TestClient) -> 
         response = await console.get(path, allow_redirects=False)
         server = response.headers.get("Server", "")
         assert "aiohttp" not in server and "Python" not in server, (path, server)
+
+
+async def test_spraying_user_names_from_one_address_is_blocked(console: TestClient) -> None:
+    for number in range(20):  # per-address limit: 20 failures, whatever the user name
+        response = await _login(console, f"nobody{number}", "sbagliata")
+        assert response.headers["Location"] == "/login?msg=login_failed"
+    response = await _login(console)  # a real account, right password, same address
+    assert response.headers["Location"] == "/login?msg=login_blocked"
+
+
+async def test_an_https_console_sets_secure_cookies(write_config, monkeypatch, rasa) -> None:
+    monkeypatch.setenv("CONSOLE_DEMO_PASSWORD", PASSWORD)
+    # secure_cookies left false on purpose: an https console must set Secure anyway
+    config = write_config([], console={"public_url": "https://desk.example.org", "secure_cookies": False})
+    _state, server = rasa
+    client = TestClient(TestServer(create_app(config, rasa=RasaClient(str(server.make_url("")), TOKEN)),
+                                   host="127.0.0.1"))
+    await client.start_server()
+    try:
+        page = await client.get("/login")
+        cookies = page.headers.getall("Set-Cookie")
+        assert cookies and all("Secure" in cookie for cookie in cookies), cookies
+    finally:
+        await client.close()

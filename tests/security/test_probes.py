@@ -108,9 +108,10 @@ def _action_call(action: str, sender: str = "probe-forged") -> Dict[str, Any]:
 @pytest.mark.parametrize("token", [None, "", "wrong-token"], ids=["none", "empty", "wrong"])
 def test_the_action_server_refuses_calls_without_its_token(stack: Stack, token: Optional[str]) -> None:
     query = "" if token is None else f"?token={token}"
-    status, text = http(f"{stack.actions_url}/webhook{query}",
-                        json.dumps(_action_call("action_escalate")).encode())
-    assert status == 401, (status, text)
+    # a forged escalation (invented transcript) and a forged contact change
+    for action in ("action_escalate", "action_save_contact"):
+        status, text = http(f"{stack.actions_url}/webhook{query}", json.dumps(_action_call(action)).encode())
+        assert status == 401, (action, status, text)
     status, _ = http(f"{stack.actions_url}/actions{query}")
     assert status == 401
     chat_still_works(stack)
