@@ -89,6 +89,24 @@ def test_rest_refuses_a_huge_body(stack: Stack) -> None:
     chat_still_works(stack)
 
 
+def test_page_urls_reach_the_tracker_without_raw_markup(stack: Stack) -> None:
+    async def send() -> str:
+        visitor = Visitor(stack.socket_url, stack.origin)
+        await visitor.connect()
+        try:
+            page = 'https://shop.example/offerte"><script>alert(1)</script>?q=1'
+            await visitor.send("ciao", customData={"language": "it", "page_url": page})
+            await visitor.collect()
+            return visitor.conversation_id
+        finally:
+            await visitor.close()
+
+    conversation_id = asyncio.run(send())
+    metadata = user_events(stack.tracker(conversation_id))[-1].get("metadata") or {}
+    url = metadata.get("page_url", "")
+    assert url.startswith("https://shop.example/") and not set('"<>') & set(url), url
+
+
 # ------------------------------------------------------------------ action server
 
 def _action_call(action: str, sender: str = "probe-forged") -> Dict[str, Any]:
