@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 import socketio
 
+from channels.rate_limit import client_alias
 from tests.support.stack import Server, free_port, spawn, write_settings
 from tests.widget.chat_client import Visitor, texts
 
@@ -60,6 +61,9 @@ async def test_room_join_reload_and_sanitising(echo_url: str, transport: str) ->
     token = await first.connect(transports=(transport,))
     cid, text, metadata = _echo(texts(await first.ask(" /restart"))[0])
     assert cid == first.conversation_id and text == "\uff0frestart"
+    # what the browser may say (query string dropped), plus the server's alias of its address
+    client = metadata.pop("client")
+    assert client == client_alias("127.0.0.1")
     assert metadata == {"language": "it", "page_url": "http://127.0.0.1/test-page"}
     await first.close()
     # Reload: same token, same conversation, and replies reach the new socket.
