@@ -118,6 +118,7 @@ def test_built_bundle_if_present_is_patched() -> None:
     assert "transformLinkUri:null" not in text
 
 
+@pytest.mark.asyncio
 async def test_no_server_versions_are_announced(client: TestClient) -> None:
     for path in ("/", "/no-such-page"):
         response = await client.get(path)
