@@ -31,8 +31,8 @@ def _tickets_per_client_per_hour() -> int:
 #: New tickets per client address (its alias from the channel): that many at
 #: once, then that many an hour. Beyond it the customer gets the support
 #: contacts, with no ticket.
-TICKETS_PER_CLIENT = KeyedLimiter(burst=_tickets_per_client_per_hour(),
-                                  per_minute=_tickets_per_client_per_hour() / 60)
+_PER_HOUR = _tickets_per_client_per_hour()
+TICKETS_PER_CLIENT = KeyedLimiter(burst=_PER_HOUR, per_minute=_PER_HOUR / 60)
 
 
 class ActionEscalate(Action):

@@ -72,8 +72,15 @@ def key_in_text(text: str, keys: Iterable[str]) -> Optional[str]:
     """
     wanted = set(keys)
     lowered = text.lower()
-    words = synonym_words()
-    for word in sorted((w for w, k in words.items() if k in wanted), key=len, reverse=True):
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered):
-            return words[word]
+    for _word, key, pattern in _longest_first():
+        if key in wanted and pattern.search(lowered):
+            return key
     return None
+
+
+@lru_cache(maxsize=1)
+def _longest_first() -> tuple:
+    """(word, key, whole-word pattern) for every synonym, longest word first, built once."""
+    words = synonym_words()
+    return tuple((word, words[word], re.compile(rf"(?<!\w){re.escape(word)}(?!\w)"))
+                 for word in sorted(words, key=len, reverse=True))
