@@ -13,6 +13,8 @@ import os
 import sys
 from typing import Any, List, Mapping, Optional, Tuple
 
+from supervisor import action_schema
+
 TOKEN_ENV = "RASA_AUTH_TOKEN"
 
 
@@ -72,6 +74,7 @@ def main() -> None:
     except ValueError as error:
         sys.exit(f"supervisor.rasa_run: {error}")
     hide_version()
+    action_schema.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
