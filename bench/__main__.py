@@ -16,7 +16,6 @@ results.md and latency.png from the last run's figures.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
 import json
 import os
@@ -28,14 +27,14 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from bench import plan
-from bench.conversations import load_examples, make_conversations
-from bench.load import LevelResult, run_all, saturation_throughput, summary_ms
+from bench.conversations import load_examples, long_questions, make_conversations
+from bench.load import saturation_throughput, summary_ms
 from bench.machine import load_average, machine_info, spacy_label
-from bench.memory import PeakRss
 from bench.nlu import evaluate, routing_mistakes
 from bench.progress import progress
 from bench.report import build_results, write_all
-from bench.servers import QUIET_ENV, free_port, start_actions, start_rasa, write_runtime_files
+from bench.servers import QUIET_ENV
+from bench.serving import Serving, measure_serving
 from bench.training import Trained, train
 
 INPUT_PATHS = ("config.yml", "domain.yml", "data", "tests/nlu", "actions", "components", "bench")
@@ -88,34 +87,6 @@ def train_all(models_dir: Path, inputs: plan.Inputs, reuse: bool) -> Dict[str, T
     return trained
 
 
-def measure_serving(name: str, model: Path, run_dir: Path, conversations: List[List[str]],
-                    load_plan: plan.LoadPlan) -> tuple[Dict[str, LevelResult], Dict[str, Optional[float]]]:
-    """Start the action server and Rasa with ``model``, run the load levels, stop both."""
-    work = run_dir / f"serve-{name}"
-    shutil.rmtree(work, ignore_errors=True)
-    action_port, rasa_port = free_port(), free_port()
-    credentials, endpoints = write_runtime_files(work, action_port)
-    servers = []
-    with PeakRss() as memory:
-        try:
-            actions = start_actions(action_port, work, work / "actions.log")
-            servers.append(actions)
-            memory.watch("actions", actions.pid)
-            took = actions.wait_ready(f"http://127.0.0.1:{action_port}/health", 120)
-            progress(f"{name}: action server up on port {action_port} ({took:.0f} s)")
-            rasa = start_rasa(model, rasa_port, credentials, endpoints, work / "rasa.log")
-            servers.append(rasa)
-            memory.watch("rasa", rasa.pid)
-            took = rasa.wait_ready(f"http://127.0.0.1:{rasa_port}/", 600)
-            progress(f"{name}: Rasa server up on port {rasa_port} ({took:.0f} s)")
-            url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-            levels = asyncio.run(run_all(url, conversations, load_plan, f"bench-{name}", progress))
-        finally:
-            for server in reversed(servers):
-                server.stop()
-    return levels, {"rasa": memory.peak_mb("rasa"), "actions": memory.peak_mb("actions")}
-
-
 def plan_text(load_plan: plan.LoadPlan) -> str:
     """The load plan in one sentence for the report."""
     parts = [f"{lvl} = {load_plan.workers[lvl]} x {load_plan.conversations_per_worker[lvl]} "
@@ -153,18 +124,22 @@ def run(args: argparse.Namespace) -> Path:
     examples = load_examples(inputs.heldout)
     count = sum(load_plan.workers[lvl] * load_plan.conversations_per_worker[lvl] for lvl in plan.LEVELS)
     conversations = make_conversations(examples, count, load_plan.conversation_length)
-    levels: Dict[str, Dict[str, LevelResult]] = {}
-    rss: Dict[str, Dict[str, Optional[float]]] = {}
+    questions = long_questions(examples, plan.LONG_QUESTIONS)
+    served: Dict[str, Serving] = {}
     for name in plan.MODELS:
-        progress(f"serving {name}: latency and throughput through REST")
-        levels[name], rss[name] = measure_serving(name, trained[name].model, run_dir, conversations,
-                                                  load_plan)
-        progress(f"  {name}: peak RSS Rasa {rss[name]['rasa']} MB, actions {rss[name]['actions']} MB")
+        progress(f"serving {name}: latency, throughput, CPU and cost by turn through REST")
+        served[name] = measure_serving(name, trained[name].model, run_dir, conversations, questions,
+                                       load_plan)
+    levels = {m: served[m].levels for m in plan.MODELS}
+    rss = {m: served[m].rss_mb for m in plan.MODELS}
 
     results = build_results(
         nlu=nlu,
         latency={m: {lvl: summary_ms(levels[m][lvl].latencies_s) for lvl in plan.LEVELS}
                  for m in plan.MODELS},
+        by_turn={m: served[m].by_turn for m in plan.MODELS},
+        cpu_ms_per_msg={m: served[m].cpu_ms_per_msg for m in plan.MODELS},
+        profile_top=served["ours"].profile_top,
         throughput={m: saturation_throughput(levels[m]) for m in plan.MODELS},
         errors={m: sum(r.errors for r in levels[m].values()) for m in plan.MODELS},
         rss_mb=rss["ours"],
@@ -180,6 +155,11 @@ def run(args: argparse.Namespace) -> Path:
         "load_avg_end": load_average(),
         "plan_text": plan_text(load_plan),
         "stock_rss": rss["stock"],
+        "long_questions": questions,
+        "long_runs": load_plan.long_repeats,
+        "cpu_ms_per_msg_by_level": {m: served[m].cpu_ms_per_msg_by_level for m in plan.MODELS},
+        "long_errors": {m: served[m].long_errors for m in plan.MODELS},
+        "stock_profile_top": served["stock"].profile_top,
         "levels": {m: [{"level": r.level, "workers": r.workers, "sent": r.sent,
                         "replies": len(r.latencies_s), "errors": r.errors,
                         "wall_s": round(r.wall_s, 1), "msgs_per_s": round(r.throughput, 1)}

@@ -72,3 +72,17 @@ def make_conversations(by_intent: Dict[str, List[str]], count: int, length: int,
             turns.append(rng.choice(topics))
         conversations.append(turns[:length])
     return conversations
+
+
+# Topic questions for the cost-by-turn conversations: answered by a custom
+# action whatever the protocol, and none of them starts a form.
+LONG_INTENTS = ("ask_sync_devices", "ask_offline", "ask_delete_sync", "ask_mailbox_full",
+                "ask_sent_mail", "ask_backup_lost_device")
+
+
+def long_questions(by_intent: Dict[str, List[str]], count: int) -> List[str]:
+    """``count`` held-out questions on different topics (the first example of each intent)."""
+    questions = [by_intent[intent][0] for intent in LONG_INTENTS if by_intent.get(intent)]
+    if len(questions) < count:
+        raise ValueError(f"the held-out data has only {len(questions)} of the long-conversation topics")
+    return questions[:count]

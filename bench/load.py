@@ -115,17 +115,28 @@ async def warm_up(url: str, texts: Sequence[str], plan: LoadPlan) -> None:
         raise RuntimeError(f"warm-up failed: {result.error_samples}")
 
 
+LevelHook = Callable[[str, Optional[LevelResult]], None]
+
+
 async def run_all(url: str, conversations: List[List[str]], plan: LoadPlan, prefix: str,
-                  progress: Progress) -> Dict[str, LevelResult]:
-    """Warm up, then c1, c20 and c100 in turn."""
+                  progress: Progress, hook: Optional[LevelHook] = None) -> Dict[str, LevelResult]:
+    """Warm up, then c1, c20 and c100 in turn.
+
+    ``hook(level, None)`` runs just before a level and ``hook(level, result)``
+    just after it (CPU readings, the profiler).
+    """
     pool = itertools.cycle(conversations)
     first_turns = [turn for conversation in conversations for turn in conversation]
     await warm_up(url, first_turns[:plan.warmup_messages], plan)
     results: Dict[str, LevelResult] = {}
     for level, workers in plan.workers.items():
         progress(f"  {level}: {workers} concurrent conversation(s), {plan.messages(level)} messages")
+        if hook:
+            hook(level, None)
         result = await run_level(url, level, workers, pool, plan.conversations_per_worker[level],
                                  plan, prefix)
+        if hook:
+            hook(level, result)
         stats = summary_ms(result.latencies_s)
         progress(f"  {level}: p50 {stats['p50']} ms, p95 {stats['p95']} ms, p99 {stats['p99']} ms, "
                  f"{result.throughput:.1f} msg/s, {result.errors} error(s) in {result.wall_s:.1f} s")
@@ -137,3 +148,37 @@ def saturation_throughput(results: Dict[str, LevelResult]) -> float:
     """Throughput at saturation: the best of the concurrent levels (msgs/s)."""
     concurrent = [r.throughput for r in results.values() if r.workers > 1]
     return round(max(concurrent, default=0.0), 1)
+
+
+async def run_long(url: str, questions: Sequence[str], turns: int, repeats: int,
+                   prefix: str, plan: LoadPlan) -> List[List[Optional[float]]]:
+    """``repeats`` conversations of ``turns`` messages cycling through ``questions``, one at a time.
+
+    Returns, per conversation, each turn's latency in seconds (None for an error),
+    so the cost can be read against the length of the conversation so far.
+    """
+    timeout = aiohttp.ClientTimeout(total=plan.request_timeout_s)
+    runs: List[List[Optional[float]]] = []
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        for number in range(repeats):
+            sender = f"{prefix}-long-{number}-{uuid.uuid4().hex[:8]}"
+            result = LevelResult(level="long", workers=1)
+            latencies: List[Optional[float]] = []
+            for turn in range(turns):
+                before = len(result.latencies_s)
+                await send(session, url, sender, questions[turn % len(questions)], result)
+                latencies.append(result.latencies_s[-1] if len(result.latencies_s) > before else None)
+            runs.append(latencies)
+    return runs
+
+
+def by_turn_p50_ms(runs: Sequence[Sequence[Optional[float]]], turns: Sequence[int],
+                   half_window: int) -> Dict[str, Dict[str, Optional[float]]]:
+    """p50 (ms) of the turns within ``half_window`` of each turn (1-based), over every run."""
+    summary: Dict[str, Dict[str, Optional[float]]] = {}
+    for turn in turns:
+        window = [latency for run in runs
+                  for index, latency in enumerate(run, start=1)
+                  if abs(index - turn) <= half_window and latency is not None]
+        summary[str(turn)] = {"p50": round(percentile(window, 50) * 1000, 1) if window else None}
+    return summary

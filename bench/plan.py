@@ -51,6 +51,7 @@ class LoadPlan:
     level_deadline_s: float  # no new message is sent after this (bounded run)
     request_timeout_s: float
     warmup_messages: int
+    long_repeats: int = 3  # conversations of LONG_TURNS messages, for the cost by turn
 
     def messages(self, level: str) -> int:
         """Messages the level sends when it finishes before its deadline."""
@@ -72,7 +73,16 @@ QUICK = replace(
     conversations_per_worker={"c1": 3, "c20": 1, "c100": 1},
     level_deadline_s=60.0,
     warmup_messages=2,
+    long_repeats=1,
 )
+
+# Cost against conversation length: conversations of LONG_TURNS messages that
+# cycle through LONG_QUESTIONS held-out topic questions; the p50 at each of
+# BY_TURN is taken over the turns within BY_TURN_HALF_WINDOW of it, in every run.
+LONG_TURNS = 100
+LONG_QUESTIONS = 4
+BY_TURN: Tuple[int, ...] = (1, 25, 50, 100)
+BY_TURN_HALF_WINDOW = 2
 
 # Quality targets of the benchmark (reported, not asserted).
 TARGET_INTENT_ACCURACY = 0.95
@@ -82,3 +92,5 @@ TARGET_P95_C20_RATIO = 2.0
 TARGET_THROUGHPUT = 50.0
 TARGET_RASA_RSS_MB = 1200.0
 TARGET_TRAIN_S = 180.0
+TARGET_CPU_RATIO = 0.5  # CPU per message, ours against stock
+TARGET_TURN_RATIO = 1.2  # p50 at the last turn measured against turn 1

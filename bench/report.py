@@ -8,20 +8,22 @@ from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from bench import plan
 from bench.nlu import NLU_KEYS
+from bench.serving import PROFILED_LEVEL
 
 PERCENTILES = ("p50", "p95", "p99")
 TOP_LEVEL = ("nlu", "latency_ms", "throughput_msgs_per_s", "errors", "rss_mb", "train_s",
-             "model_mb", "spacy_model", "machine")
+             "model_mb", "spacy_model", "machine", "cpu_ms_per_msg", "profile_top")
 CONCURRENCY = {"c1": 1, "c20": 20, "c100": 100}
 
 
 def expected_paths() -> Set[str]:
-    """Every key path results.json must have, and no other (``machine`` is one leaf)."""
+    """Every key path results.json must have, and no other (``machine`` and ``profile_top`` are leaves)."""
     paths = {f"nlu.{m}.{k}" for m in plan.MODELS for k in NLU_KEYS}
     paths |= {f"latency_ms.{m}.{c}.{p}" for m in plan.MODELS for c in plan.LEVELS for p in PERCENTILES}
-    for key in ("throughput_msgs_per_s", "errors", "train_s", "model_mb"):
+    paths |= {f"latency_ms.{m}.by_turn.{t}.p50" for m in plan.MODELS for t in plan.BY_TURN}
+    for key in ("throughput_msgs_per_s", "errors", "train_s", "model_mb", "cpu_ms_per_msg"):
         paths |= {f"{key}.{m}" for m in plan.MODELS}
-    paths |= {"rss_mb.rasa", "rss_mb.actions", "spacy_model", "machine"}
+    paths |= {"rss_mb.rasa", "rss_mb.actions", "spacy_model", "machine", "profile_top"}
     return paths
 
 
@@ -30,7 +32,7 @@ def key_paths(results: Mapping[str, Any], prefix: str = "") -> Set[str]:
     paths: Set[str] = set()
     for key, value in results.items():
         path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and path != "machine":
+        if isinstance(value, Mapping) and path not in ("machine", "profile_top"):
             paths |= key_paths(value, f"{path}.")
         else:
             paths.add(path)
@@ -50,11 +52,15 @@ def build_results(nlu: Mapping[str, Mapping[str, Optional[float]]],
                   throughput: Mapping[str, float], errors: Mapping[str, int],
                   rss_mb: Mapping[str, Optional[float]], train_s: Mapping[str, float],
                   model_mb: Mapping[str, float], spacy_model: str,
-                  machine: Mapping[str, Any]) -> Dict[str, Any]:
+                  machine: Mapping[str, Any],
+                  by_turn: Mapping[str, Mapping[str, Mapping[str, Optional[float]]]],
+                  cpu_ms_per_msg: Mapping[str, Optional[float]],
+                  profile_top: List[Dict[str, Any]]) -> Dict[str, Any]:
     """The results document, keys in the agreed order, checked against the schema."""
     results: Dict[str, Any] = {
         "nlu": {m: {k: nlu[m].get(k) for k in NLU_KEYS} for m in plan.MODELS},
-        "latency_ms": {m: {c: {p: latency[m][c][p] for p in PERCENTILES} for c in plan.LEVELS}
+        "latency_ms": {m: {**{c: {p: latency[m][c][p] for p in PERCENTILES} for c in plan.LEVELS},
+                           "by_turn": {str(t): {"p50": by_turn[m][str(t)]["p50"]} for t in plan.BY_TURN}}
                        for m in plan.MODELS},
         "throughput_msgs_per_s": {m: throughput[m] for m in plan.MODELS},
         "errors": {m: int(errors[m]) for m in plan.MODELS},
@@ -63,6 +69,8 @@ def build_results(nlu: Mapping[str, Mapping[str, Optional[float]]],
         "model_mb": {m: model_mb[m] for m in plan.MODELS},
         "spacy_model": spacy_model,
         "machine": dict(machine),
+        "cpu_ms_per_msg": {m: cpu_ms_per_msg[m] for m in plan.MODELS},
+        "profile_top": [dict(entry) for entry in profile_top],
     }
     check_schema(results)
     return results
@@ -88,6 +96,11 @@ def targets(results: Mapping[str, Any]) -> List[Tuple[str, str, Optional[bool]]]
     ratio = round(p95 / stock_p95, 2) if p95 is not None and stock_p95 else None
     rate, errs = results["throughput_msgs_per_s"]["ours"], results["errors"]["ours"]
     rss, train = results["rss_mb"]["rasa"], results["train_s"]["ours"]
+    cpu, stock_cpu = (results["cpu_ms_per_msg"][m] for m in ("ours", "stock"))
+    cpu_ratio = round(cpu / stock_cpu, 2) if cpu is not None and stock_cpu else None
+    turns = results["latency_ms"]["ours"]["by_turn"]
+    first, last = turns[str(plan.BY_TURN[0])]["p50"], turns[str(plan.BY_TURN[-1])]["p50"]
+    turn_ratio = round(last / first, 2) if first and last is not None else None
     return [
         (f"held-out intent accuracy >= {plan.TARGET_INTENT_ACCURACY} and >= stock",
          f"{acc} (stock {stock_acc})",
@@ -105,6 +118,10 @@ def targets(results: Mapping[str, Any]) -> List[Tuple[str, str, Optional[bool]]]
          _both(_ge(rate, plan.TARGET_THROUGHPUT), errs == 0)),
         (f"Rasa server <= {plan.TARGET_RASA_RSS_MB:g} MB", f"{rss} MB", _le(rss, plan.TARGET_RASA_RSS_MB)),
         (f"training <= {plan.TARGET_TRAIN_S:g} s", f"{train} s", _le(train, plan.TARGET_TRAIN_S)),
+        (f"CPU per message <= {plan.TARGET_CPU_RATIO:g}x stock",
+         f"{cpu} ms vs stock {stock_cpu} ms ({cpu_ratio}x)", _le(cpu_ratio, plan.TARGET_CPU_RATIO)),
+        (f"p50 at turn {plan.BY_TURN[-1]} <= {plan.TARGET_TURN_RATIO:g}x turn {plan.BY_TURN[0]}",
+         f"{last} ms vs {first} ms ({turn_ratio}x)", _le(turn_ratio, plan.TARGET_TURN_RATIO)),
     ]
 
 
@@ -176,6 +193,34 @@ def markdown(results: Mapping[str, Any], details: Mapping[str, Any]) -> str:
         "timeout, or an empty reply. "
         f"{details.get('plan_text', '')}",
         "",
+        "## CPU per message and cost by conversation length",
+        "",
+        *_table(["", "CPU ms/message (all levels)",
+                 *(f"CPU ms/message {c}" for c in plan.LEVELS),
+                 *(f"p50 turn {t} ms" for t in plan.BY_TURN)],
+                [[m, r["cpu_ms_per_msg"][m],
+                  *(details.get("cpu_ms_per_msg_by_level", {}).get(m, {}).get(c) for c in plan.LEVELS),
+                  *(r["latency_ms"][m]["by_turn"][str(t)]["p50"] for t in plan.BY_TURN)]
+                 for m in plan.MODELS]),
+        "",
+        "CPU ms/message = user + system CPU time of the Rasa process (and its children), read from "
+        "`/proc` before and after each load level, divided by the messages sent in it: unlike wall "
+        "times, it does not grow when other programs share the machine. Cost by turn: "
+        f"{details.get('long_runs', 'several')} conversation(s) of {plan.LONG_TURNS} messages, one at a "
+        f"time, cycling through {plan.LONG_QUESTIONS} held-out topic questions "
+        f"({'; '.join(repr(q) for q in details.get('long_questions', []))}); the p50 at turn N is over "
+        f"turns N-{plan.BY_TURN_HALF_WINDOW}..N+{plan.BY_TURN_HALF_WINDOW} of every such conversation.",
+        "",
+        f"Hottest Rasa functions while serving {PROFILED_LEVEL} (py-spy, each sample charged to the "
+        "innermost Rasa frame, so time in TensorFlow or jsonschema counts for the Rasa function that "
+        "called it):",
+        "",
+        *_table(["", "function", "share of samples"],
+                [[m, entry["function"], entry["share"]]
+                 for m, entries in (("ours", r["profile_top"]),
+                                    ("stock", details.get("stock_profile_top", [])))
+                 for entry in entries]),
+        "",
         "## Throughput, errors, memory, training, model size",
         "",
         *_table(["", "throughput msg/s (saturation)", "errors", "peak RSS Rasa MB", "peak RSS actions MB",
@@ -205,13 +250,13 @@ def markdown(results: Mapping[str, Any], details: Mapping[str, Any]) -> str:
 
 
 def plot(results: Mapping[str, Any], path: Path) -> None:
-    """latency.png: p50 and p95 against concurrency for both pipelines."""
+    """latency.png: p50 and p95 against concurrency, and p50 by turn, for both pipelines."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=110)
+    figure, (axes, by_turn) = plt.subplots(1, 2, figsize=(12, 4.5), dpi=110)
     styles = {"ours": "tab:blue", "stock": "tab:orange"}
     x = [CONCURRENCY[c] for c in plan.LEVELS]
     for model in plan.MODELS:
@@ -229,6 +274,18 @@ def plot(results: Mapping[str, Any], path: Path) -> None:
     axes.set_title("REST latency vs concurrency (action server running)")
     axes.grid(True, alpha=0.3)
     axes.legend()
+    turns = list(plan.BY_TURN)
+    for model in plan.MODELS:
+        y = [results["latency_ms"][model]["by_turn"][str(t)]["p50"] for t in turns]
+        if all(v is not None for v in y):
+            by_turn.plot(turns, y, "-", marker="o", color=styles.get(model), label=f"{model} p50")
+    by_turn.set_xticks(turns)
+    by_turn.set_xlabel("turn of the conversation")
+    by_turn.set_ylabel("latency per message (ms)")
+    by_turn.set_ylim(bottom=0)
+    by_turn.set_title("Latency by conversation length (one at a time)")
+    by_turn.grid(True, alpha=0.3)
+    by_turn.legend()
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)

@@ -55,7 +55,13 @@ def start_actions(port: int, work: Path, log: Path) -> BenchServer:
 
 
 def start_rasa(model: Path, port: int, credentials: Path, endpoints: Path, log: Path,
-               extra_env: Optional[Mapping[str, str]] = None) -> BenchServer:
-    """``rasa run`` with the REST channel only, bound to the loopback interface."""
+               extra_env: Optional[Mapping[str, str]] = None, stock_runtime: bool = False) -> BenchServer:
+    """``rasa run`` with the REST channel only, bound to the loopback interface.
+
+    Through the project's runtime (``supervisor.rasa_run``), or Rasa's own
+    command line with ``stock_runtime``.
+    """
     command = rasa_command(model, port, credentials, endpoints, HOST, extra=["--quiet"])
+    if stock_runtime:
+        command[1:3] = ["-m", "rasa", "run"]
     return BenchServer("rasa server", command, _env(extra_env or {}), log)

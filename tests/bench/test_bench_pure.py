@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
 from bench import plan
-from bench.conversations import load_examples, make_conversations, strip_annotations
-from bench.load import LevelResult, percentile, saturation_throughput, summary_ms
+from bench.conversations import (
+    LONG_INTENTS,
+    load_examples,
+    long_questions,
+    make_conversations,
+    strip_annotations,
+)
+from bench.cpu import cpu_seconds, ms_per_message
+from bench.load import LevelResult, by_turn_p50_ms, percentile, saturation_throughput, summary_ms
 from bench.machine import cpu_model, memory_gb
 from bench.nlu import routing_rates, summarise
+from bench.profile import hottest_rasa_functions
 from bench.report import build_results, check_schema, expected_paths, key_paths, markdown, targets
 
 # --- percentiles -----------------------------------------------------------------
@@ -164,17 +173,23 @@ def _results() -> Dict[str, object]:
         rss_mb={"rasa": 900.0, "actions": 120.0}, train_s={"ours": 100.0, "stock": 150.0},
         model_mb={"ours": 30.0, "stock": 25.0}, spacy_model="it_core_news_sm 3.4.0 (official)",
         machine={"cpu": "Test CPU", "cores": 2},
+        by_turn={m: {str(t): {"p50": 50.0 + t * 0.05} for t in plan.BY_TURN} for m in plan.MODELS},
+        cpu_ms_per_msg={"ours": 30.0, "stock": 80.0},
+        profile_top=[{"function": "rasa/core/processor.py:handle_message", "share": 0.4}],
     )
 
 
 def test_results_have_exactly_the_agreed_keys() -> None:
     results = _results()
     assert list(results) == ["nlu", "latency_ms", "throughput_msgs_per_s", "errors", "rss_mb",
-                             "train_s", "model_mb", "spacy_model", "machine"]
+                             "train_s", "model_mb", "spacy_model", "machine", "cpu_ms_per_msg",
+                             "profile_top"]
     assert key_paths(results) == expected_paths()
     assert "latency_ms.stock.c100.p99" in expected_paths()
     assert "nlu.ours.false_fallback" in expected_paths()
-    assert len(expected_paths()) == 10 + 18 + 8 + 2 + 2
+    assert "latency_ms.ours.by_turn.100.p50" in expected_paths()
+    assert "cpu_ms_per_msg.stock" in expected_paths()
+    assert len(expected_paths()) == 10 + 18 + 8 + 8 + 2 + 2 + 2 + 1
     json.dumps(results)  # serialisable
 
 
@@ -191,10 +206,51 @@ def test_schema_check_rejects_extra_or_missing_keys() -> None:
 def test_targets_and_markdown() -> None:
     results = _results()
     status = [met for _, _, met in targets(results)]
-    assert status == [True, True, True, True, True, True]
+    assert status == [True, True, True, True, True, True, True, True]
     results["errors"]["ours"] = 1  # type: ignore[index]
     results["rss_mb"]["rasa"] = None  # type: ignore[index]
     status = [met for _, _, met in targets(results)]
     assert status[3] is False and status[4] is None
+    results["latency_ms"]["ours"]["by_turn"]["100"]["p50"] = 200.0  # type: ignore[index]
+    results["cpu_ms_per_msg"]["stock"] = None  # type: ignore[index]
+    status = [met for _, _, met in targets(results)]
+    assert status[6] is None and status[7] is False
     text = markdown(results, {"levels": {}, "date": "today", "commit": "abc"})
     assert "## Targets" in text and "**not met**" in text and "not measured" in text
+    assert "rasa/core/processor.py:handle_message" in text
+
+
+# --- CPU, profile, cost by turn ------------------------------------------------------
+
+def test_cpu_per_message() -> None:
+    assert ms_per_message(1.0, 1.5, 10) == 50.0
+    assert ms_per_message(1.0, 1.5, 0) is None
+    assert cpu_seconds(os.getpid()) > 0
+    assert cpu_seconds(2 ** 22 + 12345) == 0.0  # no such process
+
+
+def test_hottest_rasa_functions_charge_the_innermost_rasa_frame() -> None:
+    lines = [
+        "<module> (rasa:8);run (rasa/core/processor.py:10);validate (jsonschema/validators.py:5) 6\n",
+        "<module> (rasa:8);run (rasa/core/processor.py:10);predict (rasa/core/policies/ted.py:3) 3\n",
+        "<module> (rasa:8);poll (asyncio/events.py:1) 1\n",
+        "garbage line\n",
+    ]
+    top = hottest_rasa_functions(lines, top=5)
+    assert top == [{"function": "rasa/core/processor.py:run", "share": 0.6},
+                   {"function": "rasa/core/policies/ted.py:predict", "share": 0.3}]
+    assert hottest_rasa_functions([]) == []
+
+
+def test_by_turn_window_and_errors() -> None:
+    runs = [[0.1, 0.1, 0.1, 0.2, 0.3, 0.3, None], [0.1, None, 0.1, 0.2, 0.3, 0.5, 0.5]]
+    summary = by_turn_p50_ms(runs, (1, 6), half_window=1)
+    assert summary == {"1": {"p50": 100.0}, "6": {"p50": 300.0}}
+    assert by_turn_p50_ms([[None]], (1,), 2) == {"1": {"p50": None}}
+
+
+def test_long_questions_take_one_per_topic() -> None:
+    examples = {intent: [f"{intent} a", f"{intent} b"] for intent in LONG_INTENTS}
+    assert long_questions(examples, 3) == [f"{intent} a" for intent in LONG_INTENTS[:3]]
+    with pytest.raises(ValueError):
+        long_questions({"ask_offline": ["x"]}, 2)
