@@ -12,7 +12,7 @@ TRAIN_INPUTS := config.yml domain.yml $(VENV)/.spacy_model \
 # Settings used by tests: support desk always closed, so results never depend on the clock.
 TEST_SETTINGS := tests/settings/provider.closed.yml
 
-.PHONY: setup test-deps run test quick shell train validate lint unit stories nlu-test bench purge lock clean
+.PHONY: setup test-deps run test test-fast quick shell train validate lint unit stories nlu-test bench purge lock clean
 
 setup: $(SETUP_STAMP)
 $(SETUP_STAMP): requirements.txt constraints.txt scripts/setup.sh scripts/install_spacy_model.py widget/package-lock.json
@@ -46,10 +46,11 @@ test-deps:
 unit: $(SETUP_STAMP)
 	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q
 
-# The fast loop while developing: lint and every test that needs no server and no browser.
-quick: $(SETUP_STAMP)
+# The fast loop while developing: lint and every test that needs no server and no browser
+# (about a minute; `make test` still runs everything).
+test-fast quick: $(SETUP_STAMP)
 	$(BIN)/ruff check .
-	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -m "not stack and not browser"
+	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -m "not stack and not browser and not servers"
 
 stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \

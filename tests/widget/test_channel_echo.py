@@ -20,6 +20,8 @@ from channels.rate_limit import client_alias
 from tests.support.stack import Server, free_port, spawn, write_settings
 from tests.widget.chat_client import Visitor, texts
 
+pytestmark = pytest.mark.servers
+
 HERE = Path(__file__).resolve().parent
 ORIGIN = "http://127.0.0.1:8080"
 
