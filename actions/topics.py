@@ -36,7 +36,6 @@ GENERAL: Dict[str, str] = {
     "ask_pop_keep_copy": "utter_pop_keep_copy",
     "ask_migrate_pop_to_imap": "utter_migrate_pop_to_imap",
     "prefer_local_mail": "utter_prefer_local_mail",
-    "read_in_many_places": "utter_read_in_many_places",
 }
 
 # Topics whose answer needs values from the provider's settings.
