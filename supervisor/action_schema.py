@@ -15,13 +15,9 @@ import logging
 from functools import lru_cache
 from typing import Any, Dict
 
-PATCHED_RASA_VERSION = "3.6.21"
+from supervisor.rasa_version import require_patched_version
 
 logger = logging.getLogger(__name__)
-
-
-class UnsupportedRasaVersion(RuntimeError):
-    """The installed Rasa is not the version this patch was written against."""
 
 
 @lru_cache(maxsize=1)
@@ -55,15 +51,9 @@ def validate_action_result(result: Dict[str, Any]) -> bool:
 
 def install(rasa_version: str | None = None) -> None:
     """Patch RemoteAction in this process; raise UnsupportedRasaVersion on any other Rasa."""
-    import rasa
     from rasa.core.actions.action import RemoteAction
 
-    version = rasa_version or rasa.__version__
-    if version != PATCHED_RASA_VERSION:
-        raise UnsupportedRasaVersion(
-            f"supervisor.action_schema patches Rasa {PATCHED_RASA_VERSION}, found {version}: "
-            "compare RemoteAction._validate_action_result with the patch, then update it"
-        )
+    version = require_patched_version("supervisor.action_schema", rasa_version)
 
     def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
         return validate_action_result(result)

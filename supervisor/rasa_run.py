@@ -13,7 +13,8 @@ import os
 import sys
 from typing import Any, List, Mapping, Optional, Tuple
 
-from supervisor import action_schema
+from supervisor import action_schema, event_lookup, long_sessions
+from supervisor.rasa_version import UnsupportedRasaVersion
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
 
@@ -74,7 +75,12 @@ def main() -> None:
     except ValueError as error:
         sys.exit(f"supervisor.rasa_run: {error}")
     hide_version()
-    action_schema.install()
+    try:
+        action_schema.install()
+        event_lookup.install()
+        long_sessions.install()
+    except (ValueError, UnsupportedRasaVersion) as error:
+        sys.exit(f"supervisor.rasa_run: {error}")
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

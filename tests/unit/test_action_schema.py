@@ -10,6 +10,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 from supervisor import action_schema
+from supervisor.rasa_version import UnsupportedRasaVersion
 
 VALID: List[Dict[str, Any]] = [
     {},
@@ -102,6 +103,6 @@ def test_refuses_other_rasa_versions(version: str, monkeypatch: pytest.MonkeyPat
     """Any other Rasa version is refused loudly and left unpatched."""
     original = RemoteAction._validate_action_result
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
-    with pytest.raises(action_schema.UnsupportedRasaVersion, match=version):
+    with pytest.raises(UnsupportedRasaVersion, match=version):
         action_schema.install(rasa_version=version)
     assert RemoteAction._validate_action_result is original

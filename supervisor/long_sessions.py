@@ -1,0 +1,85 @@
+"""Start a new conversation session once a session holds many customer messages, between flows.
+
+Rasa 3.6.21 rebuilds the dialogue state from every event of the current session
+on each message (tracker deserialisation, ``past_states`` for every policy, the
+tracker sent to the action server), so a long conversation costs more per
+message with every turn. Rasa starts a new session only after inactivity
+(``session_config``). ``install()`` makes ``MessageProcessor`` also treat a
+session as expired when it already holds ``SESSION_MAX_USER_TURNS`` customer
+messages and nothing is in progress: no active form, no question of ours
+waiting for an answer, no agent holding the conversation. The project's
+``action_session_start`` then carries every slot over (the protocol, the
+ticket reference...), exactly as after an idle expiry. Older events leave the
+in-memory store: an agent's transcript covers the current session.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+from supervisor.rasa_version import require_patched_version
+
+logger = logging.getLogger(__name__)
+
+MAX_TURNS_ENV = "SESSION_MAX_USER_TURNS"
+DEFAULT_MAX_USER_TURNS = 20
+# Slots that mean a flow of ours is waiting for the customer's next message.
+IN_PROGRESS_SLOTS = ("pending_topic", "setup_pending", "setup_question", "requested_slot")
+
+
+def max_user_turns(environ: Mapping[str, str]) -> int:
+    """Customer messages a session may hold before it is renewed (0 turns the renewal off)."""
+    raw = environ.get(MAX_TURNS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_USER_TURNS
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"{MAX_TURNS_ENV} must be 0 (off) or a positive number of messages")
+    return value
+
+
+def user_turns_in_session(event_types: Iterable[str]) -> int:
+    """Customer messages since the session started (Rasa's event type names, oldest first)."""
+    turns = 0
+    for event_type in event_types:
+        if event_type in ("session_started", "restart"):
+            turns = 0
+        elif event_type == "user":
+            turns += 1
+    return turns
+
+
+def at_rest(slot: Callable[[str], Any], active_loop: Optional[str], paused: bool) -> bool:
+    """Nothing in progress: no form, no question of ours pending, no agent in the conversation."""
+    return not paused and not active_loop and not any(slot(name) for name in IN_PROGRESS_SLOTS)
+
+
+def should_renew(turns: int, limit: int, rest: bool) -> bool:
+    """Renew the session: it is full and the conversation is between flows."""
+    return limit > 0 and turns >= limit and rest
+
+
+def install(rasa_version: str | None = None, environ: Mapping[str, str] = os.environ) -> None:
+    """Patch ``MessageProcessor._has_session_expired`` in this process (Rasa 3.6.21 only)."""
+    from rasa.core.processor import MessageProcessor
+
+    require_patched_version("supervisor.long_sessions", rasa_version)
+    limit = max_user_turns(environ)
+    expired_by_time = MessageProcessor._has_session_expired
+
+    def _has_session_expired(self: Any, tracker: Any) -> bool:
+        if expired_by_time(self, tracker):
+            return True
+        if not self.domain.session_config.are_sessions_enabled():
+            return False
+        turns = user_turns_in_session(event.type_name for event in tracker.events)
+        renew = should_renew(turns, limit, at_rest(tracker.get_slot, tracker.active_loop_name,
+                                                   tracker.is_paused()))
+        if renew:
+            logger.debug("Conversation %s: %d messages in this session, starting a new one",
+                         tracker.sender_id, turns)
+        return renew
+
+    MessageProcessor._has_session_expired = _has_session_expired  # type: ignore[method-assign]

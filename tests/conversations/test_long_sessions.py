@@ -1,0 +1,86 @@
+"""A long conversation renews its session between flows and keeps what the customer told us.
+
+Driven through the running Rasa server (``supervisor.rasa_run`` with its
+patches) and action server; the tracker is read back over the HTTP API.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List
+
+import pytest
+
+from supervisor.long_sessions import DEFAULT_MAX_USER_TURNS
+from tests.conversations.test_conversations import send
+from tests.support.dialogues import read_turn
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.stack
+
+QUESTIONS = [
+    "se sono in aereo senza connessione posso leggere la posta?",
+    "cancello una mail dal telefono, sparisce anche dal computer?",
+    "la casella rischia di riempirsi?",
+    "le mail che mando dal pc le vedo anche sul cellulare?",
+]
+
+
+def _user_events(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Customer messages of the tracker the server holds."""
+    return [e for e in tracker.get("events") or [] if e.get("event") == "user"]
+
+
+def _sessions(tracker: Dict[str, Any]) -> List[int]:
+    """Customer messages per session, oldest session first."""
+    counts: List[int] = []
+    for event in tracker.get("events") or []:
+        if event.get("event") == "session_started":
+            counts.append(0)
+        elif event.get("event") == "user" and counts:
+            counts[-1] += 1
+    return counts
+
+
+def test_a_long_conversation_starts_a_new_session_and_keeps_the_protocol(assistant: Stack) -> None:
+    sender = f"long-{uuid.uuid4().hex}"
+    send(assistant, sender, "uso pop3")
+    assert read_turn(assistant.tracker(sender)).slots.get("protocol") == "pop3"
+    for turn in range(2, DEFAULT_MAX_USER_TURNS + 1):
+        send(assistant, sender, QUESTIONS[turn % len(QUESTIONS)])
+    tracker = assistant.tracker(sender)
+    assert len(_user_events(tracker)) == DEFAULT_MAX_USER_TURNS, "renewed too early"
+
+    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS]
+
+    send(assistant, sender, QUESTIONS[0])  # message 21: the session is full and at rest
+    tracker = assistant.tracker(sender)
+    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS, 1], "a new session starts with message 21"
+    result = read_turn(tracker)
+    assert result.slots.get("protocol") == "pop3", "the protocol is carried over"
+    assert "utter_offline_pop3" in result.names, result.names
+
+    send(assistant, sender, QUESTIONS[1])
+    tracker = assistant.tracker(sender)
+    assert len(_user_events(tracker)) == 2, "the finished session no longer weighs on each message"
+    result = read_turn(tracker)
+    assert "utter_delete_pop3" in result.names, result.names
+
+
+def test_no_renewal_while_a_question_of_ours_is_pending(assistant: Stack) -> None:
+    sender = f"long-{uuid.uuid4().hex}"
+    for turn in range(1, DEFAULT_MAX_USER_TURNS):
+        send(assistant, sender, QUESTIONS[turn % len(QUESTIONS)])
+    send(assistant, sender, "se lo leggo dal tablet lo vedo anche sul pc?")  # 20th: "Tu quale usi?"
+    assert read_turn(assistant.tracker(sender)).slots.get("pending_topic")
+    send(assistant, sender, "uso imap")  # 21st: answers the pending question, same session
+    tracker = assistant.tracker(sender)
+    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS + 1]
+    result = read_turn(tracker)
+    assert "utter_sync_imap" in result.names, result.names
+    send(assistant, sender, QUESTIONS[2])  # 22nd: now at rest, the session is renewed
+    tracker = assistant.tracker(sender)
+    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS + 1, 1]
+    result = read_turn(tracker)
+    assert result.slots.get("protocol") == "imap"
+    assert "utter_space_imap" in result.names, result.names

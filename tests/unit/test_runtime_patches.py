@@ -1,0 +1,144 @@
+"""Event lookup by name and session renewal of long conversations: same answers, guarded version."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+import rasa.shared.utils.common
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import Event
+
+from supervisor import event_lookup, long_sessions
+from supervisor.rasa_version import UnsupportedRasaVersion
+
+
+def _rasa_resolve(type_name: str, default: Optional[type] = None) -> Optional[type]:
+    """Rasa 3.6.21's Event.resolve_by_type, as written there."""
+    for cls in rasa.shared.utils.common.all_subclasses(Event):
+        if cls.type_name == type_name:
+            return cls
+    if type_name == "topic":
+        return None
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+NAMES = sorted({cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_event_type_resolves_to_the_same_class(name: str) -> None:
+    assert event_lookup.resolve_by_type(name) is _rasa_resolve(name)
+
+
+def test_unknown_names_behave_like_rasa() -> None:
+    assert event_lookup.resolve_by_type("topic") is None
+    assert event_lookup.resolve_by_type("nonsense", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name 'nonsense'"):
+        event_lookup.resolve_by_type("nonsense")
+
+
+def test_a_subclass_imported_later_is_found() -> None:
+    event_lookup.resolve_by_type("user")  # the table is filled
+
+    class LateEvent(rasa.shared.core.events.UserUttered):
+        type_name = "late_test_event"
+
+    assert event_lookup.resolve_by_type("late_test_event") is LateEvent
+
+
+def test_events_round_trip_through_the_patched_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
+
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    event_lookup.install()
+    for event in (UserUttered("ciao", {"name": "greet", "confidence": 0.9}), SlotSet("protocol", "imap"),
+                  SessionStarted()):
+        assert Event.from_parameters(event.as_dict()) == event
+
+
+@pytest.mark.parametrize("module", [event_lookup, long_sessions])
+@pytest.mark.parametrize("version", ["3.6.20", "3.7.0"])
+def test_other_rasa_versions_are_refused(module: Any, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    monkeypatch.setattr(MessageProcessor, "_has_session_expired", MessageProcessor._has_session_expired)
+    before = (Event.resolve_by_type, MessageProcessor._has_session_expired)
+    with pytest.raises(UnsupportedRasaVersion, match=version):
+        module.install(rasa_version=version)
+    assert (Event.resolve_by_type, MessageProcessor._has_session_expired) == before
+
+
+# --- session renewal -------------------------------------------------------------------
+
+def test_turns_are_counted_from_the_session_start() -> None:
+    count = long_sessions.user_turns_in_session
+    assert count([]) == 0
+    assert count(["action", "user", "bot", "user"]) == 2
+    assert count(["user", "user", "session_started", "slot", "user"]) == 1
+    assert count(["user", "restart", "user", "user"]) == 2
+
+
+def _slots(**values: Any) -> Any:
+    return lambda name: values.get(name)
+
+
+@pytest.mark.parametrize(("slots", "loop", "paused", "rest"), [
+    ({}, None, False, True),
+    ({"protocol": "imap", "ticket_ref": "T-1"}, None, False, True),
+    ({}, "recommend_form", False, False),
+    ({"requested_slot": "rec_offline"}, None, False, False),
+    ({"pending_topic": "ask_offline"}, None, False, False),
+    ({"setup_pending": True}, None, False, False),
+    ({"setup_question": "ask_device"}, None, False, False),
+    ({}, None, True, False),
+])
+def test_at_rest_only_between_flows(slots: Dict[str, Any], loop: Optional[str], paused: bool,
+                                    rest: bool) -> None:
+    assert long_sessions.at_rest(_slots(**slots), loop, paused) is rest
+
+
+def test_renewal_needs_a_full_session_at_rest() -> None:
+    renew = long_sessions.should_renew
+    assert renew(20, 20, True) and renew(35, 20, True)
+    assert not renew(19, 20, True)
+    assert not renew(40, 20, False)
+    assert not renew(400, 0, True)  # 0 = off
+
+
+@pytest.mark.parametrize(("environ", "limit"), [({}, 20), ({"SESSION_MAX_USER_TURNS": " 7 "}, 7),
+                                                 ({"SESSION_MAX_USER_TURNS": "0"}, 0)])
+def test_limit_from_the_environment(environ: Dict[str, str], limit: int) -> None:
+    assert long_sessions.max_user_turns(environ) == limit
+
+
+@pytest.mark.parametrize("raw", ["-1", "many"])
+def test_bad_limits_are_refused(raw: str) -> None:
+    with pytest.raises(ValueError):
+        long_sessions.max_user_turns({"SESSION_MAX_USER_TURNS": raw})
+
+
+def test_patched_processor_renews_a_full_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    monkeypatch.setattr(MessageProcessor, "_has_session_expired", MessageProcessor._has_session_expired)
+    long_sessions.install(environ={"SESSION_MAX_USER_TURNS": "3"})
+    domain = Domain.from_yaml("session_config:\n  session_expiration_time: 60\n"
+                              "slots:\n  pending_topic:\n    type: text\n    mappings: []\n")
+    processor = MessageProcessor.__new__(MessageProcessor)
+    processor.domain = domain
+    events: List[Event] = [ActionExecuted("action_session_start"), SessionStarted(),
+                           ActionExecuted("action_listen")]
+    for _ in range(2):
+        events += [UserUttered("ciao"), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("s", events, domain.slots)
+    assert not processor._has_session_expired(tracker)
+    tracker.update(UserUttered("ancora"))
+    tracker.update(ActionExecuted("action_listen"))
+    assert processor._has_session_expired(tracker)
+    from rasa.shared.core.events import SlotSet
+    tracker.update(SlotSet("pending_topic", "ask_offline"))
+    assert not processor._has_session_expired(tracker)
