@@ -6,7 +6,7 @@ tracker sent to the action server), so a long conversation costs more per
 message with every turn. Rasa starts a new session only after inactivity
 (``session_config``). ``install()`` makes ``MessageProcessor`` also treat a
 session as expired when it already holds ``SESSION_MAX_USER_TURNS`` customer
-messages and nothing is in progress: no active form, no question of ours
+messages and nothing is in progress: no active form, no set-up question
 waiting for an answer, no agent holding the conversation. The project's
 ``action_session_start`` then carries every slot over (the protocol, the
 ticket reference...), exactly as after an idle expiry. Older events leave the
@@ -25,8 +25,11 @@ logger = logging.getLogger(__name__)
 
 MAX_TURNS_ENV = "SESSION_MAX_USER_TURNS"
 DEFAULT_MAX_USER_TURNS = 20
-# Slots that mean a flow of ours is waiting for the customer's next message.
-IN_PROGRESS_SLOTS = ("pending_topic", "setup_pending", "setup_question", "requested_slot")
+# Slots that mean a flow of ours is waiting for the customer's next message. A
+# topic waiting for the protocol ("Tu quale usi?", slot pending_topic) is not one
+# of them: only action_explain reads it, from the carried-over slot, so a customer
+# who keeps asking without naming the protocol still gets renewed sessions.
+IN_PROGRESS_SLOTS = ("setup_pending", "setup_question", "requested_slot")
 
 
 def max_user_turns(environ: Mapping[str, str]) -> int:
@@ -52,7 +55,7 @@ def user_turns_in_session(event_types: Iterable[str]) -> int:
 
 
 def at_rest(slot: Callable[[str], Any], active_loop: Optional[str], paused: bool) -> bool:
-    """Nothing in progress: no form, no question of ours pending, no agent in the conversation."""
+    """Nothing in progress: no form, no set-up question pending, no agent in the conversation."""
     return not paused and not active_loop and not any(slot(name) for name in IN_PROGRESS_SLOTS)
 
 

@@ -67,20 +67,30 @@ def test_a_long_conversation_starts_a_new_session_and_keeps_the_protocol(assista
     assert "utter_delete_pop3" in result.names, result.names
 
 
-def test_no_renewal_while_a_question_of_ours_is_pending(assistant: Stack) -> None:
+def test_a_question_waiting_for_the_protocol_survives_the_renewal(assistant: Stack) -> None:
     sender = f"long-{uuid.uuid4().hex}"
-    for turn in range(1, DEFAULT_MAX_USER_TURNS):
+    for turn in range(1, DEFAULT_MAX_USER_TURNS + 1):  # protocol never named: "Tu quale usi?"
         send(assistant, sender, QUESTIONS[turn % len(QUESTIONS)])
-    send(assistant, sender, "se lo leggo dal tablet lo vedo anche sul pc?")  # 20th: "Tu quale usi?"
     assert read_turn(assistant.tracker(sender)).slots.get("pending_topic")
-    send(assistant, sender, "uso imap")  # 21st: answers the pending question, same session
+    send(assistant, sender, "se lo leggo dal tablet lo vedo anche sul pc?")  # 21st: new session
+    tracker = assistant.tracker(sender)
+    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS, 1]
+    result = read_turn(tracker)
+    assert "utter_sync_both" in result.names and result.slots.get("pending_topic"), result.names
+    send(assistant, sender, "uso imap")  # answers the question asked before, in the new session
+    result = read_turn(assistant.tracker(sender))
+    assert "utter_sync_imap" in result.names, result.names
+    assert result.slots.get("protocol") == "imap"
+
+
+def test_no_renewal_inside_the_recommendation_form(assistant: Stack) -> None:
+    sender = f"long-{uuid.uuid4().hex}"
+    send(assistant, sender, "uso imap")
+    for turn in range(2, DEFAULT_MAX_USER_TURNS):
+        send(assistant, sender, QUESTIONS[turn % len(QUESTIONS)])
+    send(assistant, sender, "mi consigli imap o pop3?")  # 20th: the form starts
+    assert read_turn(assistant.tracker(sender)).active_loop == "recommend_form"
+    send(assistant, sender, "li leggo su telefono e computer")  # 21st: an answer, same session
     tracker = assistant.tracker(sender)
     assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS + 1]
-    result = read_turn(tracker)
-    assert "utter_sync_imap" in result.names, result.names
-    send(assistant, sender, QUESTIONS[2])  # 22nd: now at rest, the session is renewed
-    tracker = assistant.tracker(sender)
-    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS + 1, 1]
-    result = read_turn(tracker)
-    assert result.slots.get("protocol") == "imap"
-    assert "utter_space_imap" in result.names, result.names
+    assert read_turn(tracker).active_loop == "recommend_form"

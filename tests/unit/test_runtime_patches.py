@@ -89,7 +89,7 @@ def _slots(**values: Any) -> Any:
     ({"protocol": "imap", "ticket_ref": "T-1"}, None, False, True),
     ({}, "recommend_form", False, False),
     ({"requested_slot": "rec_offline"}, None, False, False),
-    ({"pending_topic": "ask_offline"}, None, False, False),
+    ({"pending_topic": "ask_offline"}, None, False, True),
     ({"setup_pending": True}, None, False, False),
     ({"setup_question": "ask_device"}, None, False, False),
     ({}, None, True, False),
@@ -127,7 +127,7 @@ def test_patched_processor_renews_a_full_session(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(MessageProcessor, "_has_session_expired", MessageProcessor._has_session_expired)
     long_sessions.install(environ={"SESSION_MAX_USER_TURNS": "3"})
     domain = Domain.from_yaml("session_config:\n  session_expiration_time: 60\n"
-                              "slots:\n  pending_topic:\n    type: text\n    mappings: []\n")
+                              "slots:\n  setup_pending:\n    type: bool\n    mappings: []\n")
     processor = MessageProcessor.__new__(MessageProcessor)
     processor.domain = domain
     events: List[Event] = [ActionExecuted("action_session_start"), SessionStarted(),
@@ -140,5 +140,5 @@ def test_patched_processor_renews_a_full_session(monkeypatch: pytest.MonkeyPatch
     tracker.update(ActionExecuted("action_listen"))
     assert processor._has_session_expired(tracker)
     from rasa.shared.core.events import SlotSet
-    tracker.update(SlotSet("pending_topic", "ask_offline"))
+    tracker.update(SlotSet("setup_pending", True))
     assert not processor._has_session_expired(tracker)
