@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import psutil
 
+from bench.memory import tree_members
+
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process and its live children (0 once it is gone)."""
     try:
-        process = psutil.Process(pid)
-        members = [process, *process.children(recursive=True)]
+        members = tree_members(psutil.Process(pid))
     except psutil.Error:
         return 0.0
     total = 0.0
@@ -22,8 +23,8 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def ms_per_message(cpu_before_s: float, cpu_after_s: float, messages: int) -> float | None:
+def ms_per_message(cpu_s: float, messages: int) -> float | None:
     """CPU milliseconds per handled message (None when nothing was handled)."""
     if messages <= 0:
         return None
-    return round((cpu_after_s - cpu_before_s) * 1000 / messages, 1)
+    return round(cpu_s * 1000 / messages, 1)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import threading
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import psutil
 
 MB = 1024 * 1024
 
 
+def tree_members(process: psutil.Process) -> List[psutil.Process]:
+    """A process and all its descendants (raises psutil.Error once it is gone)."""
+    return [process, *process.children(recursive=True)]
+
+
 def tree_rss(process: psutil.Process) -> int:
     """Resident bytes of a process and all its descendants (0 once it is gone)."""
     total = 0
     try:
-        members = [process, *process.children(recursive=True)]
+        members = tree_members(process)
     except psutil.Error:
         return 0
     for member in members:

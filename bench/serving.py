@@ -39,6 +39,7 @@ class LevelMeter:
         """Nothing is read until the first level starts."""
         self.rasa_pid = rasa_pid
         self.profile_path = profile_path
+        self._started_s: Dict[str, float] = {}
         self.cpu_s: Dict[str, float] = {}
         self.messages: Dict[str, int] = {}
         self.by_level: Dict[str, Optional[float]] = {}
@@ -49,17 +50,17 @@ class LevelMeter:
         if result is None:
             if level == PROFILED_LEVEL:
                 self._sampler = Sampler(self.rasa_pid, self.profile_path)
-            self.cpu_s[level] = cpu_seconds(self.rasa_pid)
+            self._started_s[level] = cpu_seconds(self.rasa_pid)
             return
-        spent = cpu_seconds(self.rasa_pid) - self.cpu_s[level]
-        self.cpu_s[level], self.messages[level] = spent, result.sent
-        self.by_level[level] = ms_per_message(0.0, spent, result.sent)
+        self.cpu_s[level] = cpu_seconds(self.rasa_pid) - self._started_s[level]
+        self.messages[level] = result.sent
+        self.by_level[level] = ms_per_message(self.cpu_s[level], result.sent)
         if level == PROFILED_LEVEL and self._sampler:
             self._sampler.stop()
 
     def overall_ms(self) -> Optional[float]:
         """CPU ms per message over every level."""
-        return ms_per_message(0.0, sum(self.cpu_s.values()), sum(self.messages.values()))
+        return ms_per_message(sum(self.cpu_s.values()), sum(self.messages.values()))
 
     def profile_top(self) -> List[Dict[str, object]]:
         """The hottest Rasa functions of the profiled level (empty without py-spy)."""

@@ -223,8 +223,8 @@ def test_targets_and_markdown() -> None:
 # --- CPU, profile, cost by turn ------------------------------------------------------
 
 def test_cpu_per_message() -> None:
-    assert ms_per_message(1.0, 1.5, 10) == 50.0
-    assert ms_per_message(1.0, 1.5, 0) is None
+    assert ms_per_message(0.5, 10) == 50.0
+    assert ms_per_message(0.5, 0) is None
     assert cpu_seconds(os.getpid()) > 0
     assert cpu_seconds(2 ** 22 + 12345) == 0.0  # no such process
 
