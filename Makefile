@@ -12,7 +12,7 @@ TRAIN_INPUTS := config.yml domain.yml $(VENV)/.spacy_model \
 # Settings used by tests: support desk always closed, so results never depend on the clock.
 TEST_SETTINGS := tests/settings/provider.closed.yml
 
-.PHONY: setup test-deps run test test-fast quick shell train validate lint unit stories nlu-test bench purge lock clean
+.PHONY: setup test-deps run cluster test test-fast quick shell train validate lint unit stories nlu-test bench purge lock clean
 
 setup: $(SETUP_STAMP)
 $(SETUP_STAMP): requirements.txt constraints.txt scripts/setup.sh scripts/install_spacy_model.py widget/package-lock.json
@@ -29,6 +29,11 @@ $(MODEL): $(SETUP_STAMP) $(TRAIN_INPUTS)
 
 run: $(MODEL)
 	bash scripts/run.sh
+
+# The same assistant as a local cluster: PostgreSQL, Redis, nginx, 2 Rasa and 2 action
+# servers (CLUSTER_RASA, CLUSTER_ACTIONS); data in var/cluster; see cluster/README.md.
+cluster: $(MODEL)
+	bash scripts/cluster.sh
 
 shell: $(MODEL)
 	bash scripts/shell.sh
@@ -50,7 +55,7 @@ unit: $(SETUP_STAMP)
 # (about a minute; `make test` still runs everything).
 test-fast quick: $(SETUP_STAMP)
 	$(BIN)/ruff check .
-	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -m "not stack and not browser and not servers"
+	PROVIDER_SETTINGS=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -m "not stack and not browser and not servers and not cluster"
 
 stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \

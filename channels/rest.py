@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 import re
-from typing import Any, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
+import messages
 from channels.payloads import button_intents
 from channels.rate_limit import KeyedLimiter, allow_all, client_address, client_alias
 from channels.sanitize import sanitize_user_text
 from channels.session_token import WIDGET_PREFIX
 from escalation.masking import mask_secrets
+from escalation.payload import conversation_alias
 from settings import load_settings
 
 #: Letters, digits and a few separators: ids, e-mail addresses, "test 12" (no markup, no controls).
@@ -30,6 +34,30 @@ SENDER = re.compile(r"\w[\w .:@+=-]{0,99}")
 
 
 TOKEN_ENV = "REST_CHANNEL_TOKEN"
+logger = logging.getLogger(__name__)
+
+
+def store_errors() -> Tuple[type, ...]:
+    """Exceptions that mean "a shared store is down" (tracker store, lock store), not a bug."""
+    from rasa.core.lock_store import LockError
+    from rasa.shared.exceptions import ConnectionException
+    from redis.exceptions import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (LockError, ConnectionException, RedisError, SQLAlchemyError)
+
+
+async def handle_or_apologise(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
+    apologise: Callable[[str], Awaitable[Any]],
+) -> None:
+    """Hand ``message`` to Rasa; if a store is down, log it and ``apologise`` (the process lives on)."""
+    try:
+        await on_new_message(message)
+    except store_errors() as error:
+        logger.error("Store unavailable, conversation %s not handled: %s: %s",
+                     conversation_alias(message.sender_id or ""), type(error).__name__, error)
+        await apologise(messages.text("widget.store_unavailable"))
 
 
 def access_problem(
@@ -92,6 +120,17 @@ class SafeRestInput(RestInput):
     def name(cls) -> Text:
         """Keep the standard REST URL."""
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        """Rasa's REST blueprint, answering "riprova tra poco" when a shared store is down."""
+
+        async def guarded(message: UserMessage) -> None:
+            async def apologise(text: str) -> None:
+                await message.output_channel.send_text_message(message.sender_id, text)
+
+            await handle_or_apologise(on_new_message, message, apologise)
+
+        return super().blueprint(guarded)
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         denied = access_problem(req.ip, req.headers.get("Authorization"), os.environ.get(TOKEN_ENV, ""))

@@ -68,6 +68,7 @@ import messages
 from channels.agent_message import Refusal, parse_agent_message
 from channels.payloads import button_intents
 from channels.rate_limit import KeyedLimiter, allow_all, client_address, client_alias
+from channels.rest import handle_or_apologise
 from channels.sanitize import (
     sanitize_page_url,
     sanitize_user_text,
@@ -378,7 +379,13 @@ class WidgetInput(SocketIOInput):
             input_channel=self.name(),
             metadata={**self.message_metadata(data), "client": client_alias(address)},
         )
-        await self._on_new_message(message)
+
+        async def apologise(text: str) -> None:
+            # Straight to this socket, not through Redis (which may be the store that is down).
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace,
+                           ignore_queue=True)
+
+        await handle_or_apologise(self._on_new_message, message, apologise)
 
     async def _agent_message(self, request: Request) -> HTTPResponse:
         """``POST /webhooks/widget/agent_message``: a support agent's reply."""

@@ -4,7 +4,9 @@
 #                   (driven by Playwright with /usr/bin/chromium, no download)
 #   redis-server  - the multi-process test of the widget channel
 #   hunspell, hunspell-it - the spelling check of every response (tests/language)
+# and those of the local cluster tests (tests/cluster): scripts/setup_cluster_deps.sh.
 set -euo pipefail
+bash "$(dirname "$0")/setup_cluster_deps.sh" || echo "Cluster packages missing: tests/cluster will be skipped." >&2
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
