@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from bench import plan
+from bench.cluster import measure_cluster
 from bench.conversations import load_examples, long_questions, make_conversations
 from bench.load import saturation_throughput, summary_ms
 from bench.machine import load_average, machine_info, spacy_label
 from bench.nlu import evaluate, routing_mistakes
 from bench.progress import progress
-from bench.report import build_results, write_all
+from bench.report import build_results, check_schema, write_all
 from bench.servers import QUIET_ENV
 from bench.serving import Serving, measure_serving
 from bench.training import Trained, train
@@ -132,6 +133,8 @@ def run(args: argparse.Namespace) -> Path:
                                        load_plan)
     levels = {m: served[m].levels for m in plan.MODELS}
     rss = {m: served[m].rss_mb for m in plan.MODELS}
+    progress("cluster: the c20 load on one Rasa process, then on two behind nginx")
+    cluster = measure_cluster(trained["ours"].model, conversations, load_plan)
 
     results = build_results(
         nlu=nlu,
@@ -140,6 +143,7 @@ def run(args: argparse.Namespace) -> Path:
         by_turn={m: served[m].by_turn for m in plan.MODELS},
         cpu_ms_per_msg={m: served[m].cpu_ms_per_msg for m in plan.MODELS},
         profile_top=served["ours"].profile_top,
+        cluster=cluster,
         throughput={m: saturation_throughput(levels[m]) for m in plan.MODELS},
         errors={m: sum(r.errors for r in levels[m].values()) for m in plan.MODELS},
         rss_mb=rss["ours"],
@@ -192,6 +196,27 @@ def rewrite_report(args: argparse.Namespace) -> None:
         progress(f"wrote {path}")
 
 
+def cluster_only(args: argparse.Namespace) -> None:
+    """Measure the cluster with the last run's model and add it to that run's results."""
+    load_plan = plan.QUICK if args.quick else plan.FULL
+    out_dir = args.out or (plan.WORK_DIR / "quick-results" if args.quick else plan.BENCH_DIR)
+    run_dir = plan.WORK_DIR / ("run-quick" if args.quick else "run-full")
+    results = json.loads((out_dir / "results.json").read_text())
+    details = json.loads((run_dir / "details.json").read_text())
+    model = Path(json.loads((plan.WORK_DIR / "models" / "train.json").read_text())["ours"]["model"])
+    examples = load_examples(plan.HELDOUT)
+    count = load_plan.workers["c20"] * load_plan.conversations_per_worker["c20"] * 2
+    conversations = make_conversations(examples, count, load_plan.conversation_length)
+    results["cluster"] = {"throughput_msgs_per_s": measure_cluster(model, conversations, load_plan)}
+    check_schema(results)
+    details.setdefault("notes", []).append(
+        f"Cluster throughput measured afterwards ({datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, "
+        f"commit {git_commit()}) with this run's model (--cluster-only).")
+    (run_dir / "details.json").write_text(json.dumps(details, indent=2, ensure_ascii=False))
+    for path in write_all(results, details, out_dir):
+        progress(f"wrote {path}")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
@@ -203,10 +228,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="where to write the results")
     parser.add_argument("--rewrite-report", action="store_true",
                         help="only rewrite results.md and latency.png from the last run's saved figures")
+    parser.add_argument("--cluster-only", action="store_true",
+                        help="only measure the local cluster (last run's model), add it to its results")
     args = parser.parse_args(argv)
     try:
         if args.rewrite_report:
             rewrite_report(args)
+        elif args.cluster_only:
+            cluster_only(args)
         else:
             run(args)
     except KeyboardInterrupt:

@@ -14,6 +14,8 @@ PERCENTILES = ("p50", "p95", "p99")
 TOP_LEVEL = ("nlu", "latency_ms", "throughput_msgs_per_s", "errors", "rss_mb", "train_s",
              "model_mb", "spacy_model", "machine", "cpu_ms_per_msg", "profile_top")
 CONCURRENCY = {"c1": 1, "c20": 20, "c100": 100}
+#: Rasa process counts of the cluster measurement (bench/cluster.py).
+CLUSTER_PROCESSES = ("1", "2")
 
 
 def expected_paths() -> Set[str]:
@@ -24,6 +26,7 @@ def expected_paths() -> Set[str]:
     for key in ("throughput_msgs_per_s", "errors", "train_s", "model_mb", "cpu_ms_per_msg"):
         paths |= {f"{key}.{m}" for m in plan.MODELS}
     paths |= {"rss_mb.rasa", "rss_mb.actions", "spacy_model", "machine", "profile_top"}
+    paths |= {f"cluster.throughput_msgs_per_s.{n}" for n in CLUSTER_PROCESSES}
     return paths
 
 
@@ -55,7 +58,8 @@ def build_results(nlu: Mapping[str, Mapping[str, Optional[float]]],
                   machine: Mapping[str, Any],
                   by_turn: Mapping[str, Mapping[str, Mapping[str, Optional[float]]]],
                   cpu_ms_per_msg: Mapping[str, Optional[float]],
-                  profile_top: List[Dict[str, Any]]) -> Dict[str, Any]:
+                  profile_top: List[Dict[str, Any]],
+                  cluster: Mapping[str, Optional[float]]) -> Dict[str, Any]:
     """The results document, keys in the agreed order, checked against the schema."""
     results: Dict[str, Any] = {
         "nlu": {m: {k: nlu[m].get(k) for k in NLU_KEYS} for m in plan.MODELS},
@@ -71,6 +75,7 @@ def build_results(nlu: Mapping[str, Mapping[str, Optional[float]]],
         "machine": dict(machine),
         "cpu_ms_per_msg": {m: cpu_ms_per_msg[m] for m in plan.MODELS},
         "profile_top": [dict(entry) for entry in profile_top],
+        "cluster": {"throughput_msgs_per_s": {n: cluster.get(n) for n in CLUSTER_PROCESSES}},
     }
     check_schema(results)
     return results
@@ -236,6 +241,16 @@ def markdown(results: Mapping[str, Any], details: Mapping[str, Any]) -> str:
         "of wall time; one Rasa process is CPU-bound well before 20). Peak RSS is sampled every 0.2 s over "
         "the server's whole life (model loading included), process plus children; `rss_mb` in "
         "results.json is our assistant's, the stock column here is for comparison. MB = 2^20 bytes.",
+        "",
+        "## Scaling out (local cluster)",
+        "",
+        *_table(["Rasa processes", "c20 throughput msg/s"],
+                [[n, (r.get("cluster") or {}).get("throughput_msgs_per_s", {}).get(n)]
+                 for n in CLUSTER_PROCESSES]),
+        "",
+        "The same c20 REST load (our model) on the local cluster of `make cluster` (PostgreSQL tracker "
+        "store, Redis lock store, nginx, two action servers): first straight to one Rasa process, then "
+        "through nginx to two. On this 2-core machine the second process can add at most one core.",
     ]
     mistakes = details.get("mistakes", {})
     if mistakes:

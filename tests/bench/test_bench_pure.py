@@ -176,6 +176,7 @@ def _results() -> Dict[str, object]:
         by_turn={m: {str(t): {"p50": 50.0 + t * 0.05} for t in plan.BY_TURN} for m in plan.MODELS},
         cpu_ms_per_msg={"ours": 30.0, "stock": 80.0},
         profile_top=[{"function": "rasa/core/processor.py:handle_message", "share": 0.4}],
+        cluster={"1": 10.0, "2": 17.5},
     )
 
 
@@ -183,13 +184,14 @@ def test_results_have_exactly_the_agreed_keys() -> None:
     results = _results()
     assert list(results) == ["nlu", "latency_ms", "throughput_msgs_per_s", "errors", "rss_mb",
                              "train_s", "model_mb", "spacy_model", "machine", "cpu_ms_per_msg",
-                             "profile_top"]
+                             "profile_top", "cluster"]
     assert key_paths(results) == expected_paths()
+    assert "cluster.throughput_msgs_per_s.2" in expected_paths()
     assert "latency_ms.stock.c100.p99" in expected_paths()
     assert "nlu.ours.false_fallback" in expected_paths()
     assert "latency_ms.ours.by_turn.100.p50" in expected_paths()
     assert "cpu_ms_per_msg.stock" in expected_paths()
-    assert len(expected_paths()) == 10 + 18 + 8 + 8 + 2 + 2 + 2 + 1
+    assert len(expected_paths()) == 10 + 18 + 8 + 8 + 2 + 2 + 2 + 1 + 2
     json.dumps(results)  # serialisable
 
 
