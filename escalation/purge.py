@@ -1,5 +1,8 @@
 """Delete tickets (and their transcripts and notifications) past retention.
 
+Analytics events (Rasa's event broker database, ``analytics.store``) older than
+the same period are deleted too.
+
 Usage: ``python -m escalation.purge [--days N] [--dry-run]``; the default
 period is ``tickets.retention_days`` in settings/escalation.yml (30 days).
 """
@@ -12,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from analytics.store import purge_events
 from escalation.config import load_config
 from escalation.db import session_scope
 from escalation.models import Notification, Ticket, utcnow
@@ -51,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     days = args.days if args.days is not None else load_config().retention_days
     removed = purge(days, dry_run=args.dry_run)
+    events = purge_events(utcnow() - timedelta(days=days), dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{verb} {len(removed)} ticket(s) older than {days} day(s)")
+    print(f"{verb} {events} analytics event(s) older than {days} day(s)")
     for reference in removed:
         print(f"  {reference}")
     return 0

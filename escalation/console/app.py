@@ -26,6 +26,7 @@ from aiohttp import web
 from escalation import service, takeover
 from escalation.agents import config_agents, db_agents
 from escalation.config import EscalationConfig
+from escalation.console import statistics
 from escalation.console.live import live_messages
 from escalation.console.sessions import AgentSession, LoginGuard, SessionStore
 from escalation.notifiers.email_message import CONTACT_LABELS, SENDER_LABELS, office_timezone
@@ -203,6 +204,10 @@ async def require_login(
         raise web.HTTPForbidden(text="Origine non consentita")
     session = request.app[SESSIONS].get(request.cookies.get(SESSION_COOKIE))
     request["agent_session"] = session
+    if session is None and request.path.startswith(statistics.API_PATHS):
+        if request.method == "GET" and statistics.bearer_ok(request):
+            return await handler(request)
+        raise web.HTTPUnauthorized(text="Accesso richiesto")
     if session is None and not request.path.startswith(PUBLIC_PATHS):
         if request.method == "GET" and not request.path.endswith("/live"):
             raise _redirect("/login")
@@ -415,5 +420,6 @@ def create_app(config: EscalationConfig, rasa: RasaClient | None = None) -> web.
     app[AGENTS] = config_agents(config.console)
     app.on_cleanup.append(_close_rasa)
     app.router.add_routes(ROUTES)
+    app.router.add_routes(statistics.ROUTES)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app

@@ -39,6 +39,8 @@ def isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     url = shared_url or f"sqlite:///{tmp_path / 'tickets.sqlite3'}"
     monkeypatch.setenv("TICKETS_DB_URL", url)
     monkeypatch.setenv("ESCALATION_SETTINGS", str(tmp_path / "escalation.yml"))
+    # The purge also clears analytics events: never a developer's var/ database.
+    monkeypatch.setenv("ANALYTICS_DB_URL", f"sqlite:///{tmp_path / 'analytics_events.sqlite3'}")
     if shared_url:
         engine = db.get_engine(url)
         Base.metadata.drop_all(engine)

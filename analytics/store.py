@@ -1,0 +1,127 @@
+"""Read the broker's events and the tickets' reasons; delete old events (I/O only).
+
+The broker database is ``ANALYTICS_DB_URL`` or the SQLite file
+``var/analytics_events.sqlite3`` that endpoints.yml points Rasa's SQL event
+broker at. Table ``events``: ``id``, ``sender_id``, ``data`` (JSON text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy.engine import Engine
+
+from escalation.config import REPO_ROOT
+
+ENV_VAR = "ANALYTICS_DB_URL"
+TABLE = "events"
+_CHUNK = 500
+_engines: dict[str, Engine] = {}
+
+
+def default_url() -> str:
+    """The SQLite file Rasa's broker writes by default (see endpoints.yml)."""
+    return f"sqlite:///{REPO_ROOT / 'var' / 'analytics_events.sqlite3'}"
+
+
+def database_url() -> str:
+    """``ANALYTICS_DB_URL`` or the SQLite default."""
+    return os.environ.get(ENV_VAR) or default_url()
+
+
+def engine(url: str | None = None) -> Engine:
+    """A cached engine for the broker database."""
+    target = url or database_url()
+    if target not in _engines:
+        _engines[target] = create_engine(target, future=True)
+    return _engines[target]
+
+
+def _has_events(db: Engine) -> bool:
+    return inspect(db).has_table(TABLE)
+
+
+def load_events(url: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every recorded event, grouped by sender and in recording order.
+
+    A missing database or table (no conversation yet) gives an empty result.
+    """
+    if (url or database_url()).startswith("sqlite:///"):
+        path = (url or database_url()).split("///", 1)[1]
+        if not os.path.exists(path):
+            return {}
+    db = engine(url)
+    if not _has_events(db):
+        return {}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    with db.connect() as connection:
+        rows = connection.execute(text(f"SELECT sender_id, data FROM {TABLE} ORDER BY id"))
+        for sender_id, data in rows:
+            try:
+                event = json.loads(data)
+            except (TypeError, ValueError):
+                continue
+            grouped[sender_id or event.get("sender_id") or ""].append(event)
+    return dict(grouped)
+
+
+def ticket_reasons(sender_ids: Iterable[str]) -> dict[str, list[tuple[datetime, str]]]:
+    """The tickets' (created_at, reason) per conversation id, oldest first."""
+    from escalation.db import session_scope
+    from escalation.models import Ticket
+
+    wanted = sorted(set(sender_ids))
+    found: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    if not wanted:
+        return {}
+    with session_scope() as session:
+        for start in range(0, len(wanted), _CHUNK):
+            query = (
+                select(Ticket.conversation_id, Ticket.created_at, Ticket.reason)
+                .where(Ticket.conversation_id.in_(wanted[start : start + _CHUNK]))
+                .order_by(Ticket.created_at)
+            )
+            for conversation_id, created_at, reason in session.execute(query):
+                found[conversation_id].append((created_at, reason))
+    return dict(found)
+
+
+def purge_events(cutoff: datetime, url: str | None = None, dry_run: bool = False) -> int:
+    """Delete events whose timestamp is before ``cutoff``; returns how many (would) go."""
+    if (url or database_url()).startswith("sqlite:///"):
+        if not os.path.exists((url or database_url()).split("///", 1)[1]):
+            return 0
+    db = engine(url)
+    if not _has_events(db):
+        return 0
+    limit = cutoff.timestamp()
+    old: list[int] = []
+    with db.connect() as connection:
+        for row_id, data in connection.execute(text(f"SELECT id, data FROM {TABLE}")):
+            try:
+                stamp = float(json.loads(data).get("timestamp") or 0)
+            except (TypeError, ValueError, AttributeError):
+                continue
+            if stamp < limit:
+                old.append(row_id)
+    if old and not dry_run:
+        from sqlalchemy import Column, Integer, MetaData, Table
+
+        events = Table(TABLE, MetaData(), Column("id", Integer, primary_key=True))
+        with db.begin() as connection:
+            for start in range(0, len(old), _CHUNK):
+                connection.execute(delete(events).where(events.c.id.in_(old[start : start + _CHUNK])))
+    return len(old)
+
+
+def dispose() -> None:
+    """Close the cached engines (tests)."""
+    for db in _engines.values():
+        db.dispose()
+    _engines.clear()

@@ -1,0 +1,154 @@
+"""The console's Statistiche page, CSV and /api/stats (in-process) and the purge.
+
+The events are written by Rasa's own SQLEventBroker into a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import yaml
+from aiohttp.test_utils import TestClient, TestServer
+from rasa.core.brokers.sql import SQLEventBroker
+from rasa_events import DAY, Dialogue
+
+from analytics import store
+from escalation import db, purge
+from escalation.config import load_config
+from escalation.console.app import create_app
+from escalation.rasa_client import RasaClient
+
+PASSWORD = "password-di-prova-123"
+API_TOKEN = "token-di-sola-lettura-per-i-test"
+RANGE = "from=2026-03-10&to=2026-03-10"
+
+
+def _publish(path: Path, dialogues: list[Dialogue]) -> None:
+    broker = SQLEventBroker(dialect="sqlite", db=str(path))
+    for dialogue in dialogues:
+        for event in dialogue.events:
+            broker.publish(event)
+    broker.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    events = tmp_path / "events.sqlite3"
+    monkeypatch.setenv("ANALYTICS_DB_URL", f"sqlite:///{events}")
+    monkeypatch.setenv("TICKETS_DB_URL", f"sqlite:///{tmp_path / 'tickets.sqlite3'}")
+    monkeypatch.setenv("ESCALATION_SETTINGS", str(tmp_path / "escalation.yml"))
+    monkeypatch.setenv("CONSOLE_DEMO_PASSWORD", PASSWORD)
+    monkeypatch.setenv("CONSOLE_API_TOKEN", API_TOKEN)
+    yield events
+    store.dispose()
+    db.dispose_engines()
+
+
+def _seed(events: Path) -> None:
+    _publish(events, [
+        Dialogue("c-human").user("mi passi un operatore? anna@example.org 3339876543",
+                                 "request_human", 0.9).action("action_escalate").listen(),
+        Dialogue("c-ok").user("/ask_difference", "ask_difference").action("utter_difference")
+        .listen().user("boh", "nlu_fallback", 0.2).action("action_clarify").listen(),
+        Dialogue("c-before", start=DAY - 86400).user("/greet", "greet").action("utter_greet"),
+    ])
+
+
+@pytest_asyncio.fixture
+async def console(tmp_path: Path) -> AsyncIterator[TestClient]:
+    raw: dict[str, Any] = {
+        "tickets": {"reference_prefix": "IPT", "retention_days": 30},
+        "notifiers": [],
+        "console": {"agents": [{"name": "demo", "password_env": "CONSOLE_DEMO_PASSWORD"}]},
+    }
+    path = tmp_path / "escalation.yml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    app = create_app(load_config(path), rasa=RasaClient("http://127.0.0.1:9", "x"))
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+async def _login(client: TestClient) -> None:
+    page = await (await client.get("/login")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = await client.post("/login", data={"csrf_token": token, "username": "demo",
+                                                 "password": PASSWORD}, allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/tickets"
+
+
+@pytest.mark.asyncio
+async def test_api_needs_login_or_token(console: TestClient, isolated: Path) -> None:
+    _seed(isolated)
+    assert (await console.get(f"/api/stats?{RANGE}")).status == 401
+    wrong = {"Authorization": "Bearer sbagliato"}
+    assert (await console.get(f"/api/stats?{RANGE}", headers=wrong)).status == 401
+    assert (await console.get(f"/statistiche?{RANGE}", allow_redirects=False)).status == 302
+    bearer = {"Authorization": f"Bearer {API_TOKEN}"}
+    assert (await console.get(f"/statistiche?{RANGE}", headers=bearer,
+                              allow_redirects=False)).status == 302  # the token is API-only
+    response = await console.get(f"/api/stats?{RANGE}", headers=bearer)
+    assert response.status == 200
+    figures = await response.json()
+    assert figures["conversations"] == 2 and figures["user_messages"] == 3
+    assert figures["handoff_rate"] == 0.5 and figures["fallback_rate"] == 0.333
+    assert figures["handoffs_by_reason"]["explicit_request"] == 1
+    bad = await console.get("/api/stats?from=10-03-2026", headers=bearer)
+    assert bad.status == 400 and "formato AAAA-MM-GG" in (await bad.json())["error"]
+    empty = await (await console.get("/api/stats?from=2020-01-01&to=2020-01-02",
+                                     headers=bearer)).json()
+    assert empty["conversations"] == 0 and empty["containment_rate"] == 0.0
+
+
+@pytest.mark.asyncio
+async def test_api_token_unset_means_login_only(console: TestClient, isolated: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONSOLE_API_TOKEN")
+    for header in ("Bearer ", f"Bearer {API_TOKEN}"):
+        response = await console.get(f"/api/stats?{RANGE}", headers={"Authorization": header})
+        assert response.status == 401
+    await _login(console)
+    assert (await console.get(f"/api/stats?{RANGE}")).status == 200
+
+
+@pytest.mark.asyncio
+async def test_page_chart_and_csv_for_an_agent(console: TestClient, isolated: Path) -> None:
+    _seed(isolated)
+    await _login(console)
+    tickets = await (await console.get("/tickets")).text()
+    assert 'href="/statistiche"' in tickets
+    response = await console.get("/statistiche?from=2026-03-09&to=2026-03-10")
+    page = await response.text()
+    assert response.status == 200 and "Statistiche" in page
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "<svg" in page and page.count('class="bar-conversations"') == 2
+    assert "2026-03-07 – 2026-03-08" in page  # the previous period beside it
+    assert "anna@example.org" not in page and "3339876543" not in page
+    csv = await console.get("/statistiche.csv?from=2026-03-09&to=2026-03-10")
+    assert csv.status == 200 and csv.headers["Content-Disposition"].startswith("attachment")
+    lines = (await csv.text()).splitlines()
+    assert lines[1:] == ["2026-03-09,1,1,0,1.0,0.0,0.0,0,0", "2026-03-10,2,3,1,0.5,0.333,0.0,0,0"]
+    bad = await console.get("/statistiche?from=ieri")
+    assert bad.status == 400 and "formato AAAA-MM-GG" in await bad.text()
+
+
+def test_purge_removes_old_events(isolated: Path, capsys: pytest.CaptureFixture) -> None:
+    now = datetime.now(timezone.utc)
+    _publish(isolated, [Dialogue("old", start=(now - timedelta(days=40)).timestamp())
+                        .user("/greet", "greet"),
+                        Dialogue("new", start=(now - timedelta(days=1)).timestamp())
+                        .user("/greet", "greet")])
+    assert set(store.load_events()) == {"old", "new"}
+    assert purge.main(["--days", "30", "--dry-run"]) == 0
+    assert "would delete 4 analytics event(s)" in capsys.readouterr().out
+    assert set(store.load_events()) == {"old", "new"}
+    assert purge.main(["--days", "30"]) == 0
+    assert "deleted 4 analytics event(s) older than 30 day(s)" in capsys.readouterr().out
+    assert set(store.load_events()) == {"new"}
