@@ -74,17 +74,3 @@ class ServiceProcess(Server):
             extra_groups=[] if user else None,
         )
 
-    def stop(self, grace_s: float = 20.0) -> None:
-        """``stop_signal``, then SIGKILL to the process group."""
-        if self.process.poll() is None:
-            self.process.send_signal(self.stop_signal)
-            try:
-                self.process.wait(timeout=grace_s)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.process.wait(timeout=10)
-        if self._sink and not self._sink.closed:
-            self._sink.close()

@@ -126,10 +126,13 @@ class Server:
         raise RuntimeError(
             f"{self.name} not ready at {url} after {timeout_s:.0f}s ({last_error}):\n{self.log_tail()}")
 
+    #: The polite stop signal (a subclass may prefer another one).
+    stop_signal: int = signal.SIGTERM
+
     def stop(self, grace_s: float = 20.0) -> None:
-        """SIGTERM, then SIGKILL to the process group this object started."""
+        """``stop_signal``, then SIGKILL to the process group this object started."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=grace_s)
             except subprocess.TimeoutExpired:
@@ -138,7 +141,7 @@ class Server:
                 except ProcessLookupError:
                     pass
                 self.process.wait(timeout=10)
-        if self._sink:
+        if self._sink and not self._sink.closed:
             self._sink.close()
 
 
