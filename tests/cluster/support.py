@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, TypeVar
 from urllib.parse import quote
 
 import aiohttp
@@ -109,6 +109,24 @@ async def arest(session: aiohttp.ClientSession, base_url: str, sender: str,
                             json={"sender": sender, "message": text}) as response:
         assert response.status == 200, await response.text()
         return await response.json()
+
+
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T], why: str, timeout: float = 20.0) -> T:
+    """``check()`` once it is truthy, polled for ``timeout`` seconds.
+
+    A reply reaches the client before Rasa has saved the turn (it still predicts
+    the next action), so state read right after a reply can lag behind it.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            assert value, f"{why} (still {value!r} after {timeout:.0f}s)"
+            return value
+        time.sleep(0.5)
 
 
 def tracker(cluster: Cluster, sender: str, base_url: Optional[str] = None) -> Dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from typing import Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import aiohttp
 import pytest
@@ -23,6 +23,7 @@ from tests.cluster.support import (
     arest,
     assert_every_event_once,
     cluster_fixture,
+    eventually,
     rest,
     socket_upstream,
     tracker,
@@ -257,8 +258,9 @@ async def test_full_restart_keeps_widget_conversation_and_paused_ticket(cluster:
     await customer.connect()
     await waiting.connect()
     assert texts(await customer.ask(PROTOCOL))
-    assert texts(await waiting.ask(HANDOVER))
-    assert tracker(cluster, waiting.conversation_id)["paused"] is True
+    said = texts(await waiting.ask(HANDOVER))
+    eventually(lambda: tracker(cluster, waiting.conversation_id)["paused"] is True,
+               f"the handover did not pause the conversation; the bot said {said}")
     await customer.close()
     await waiting.close()
 
@@ -285,8 +287,12 @@ async def test_full_restart_keeps_widget_conversation_and_paused_ticket(cluster:
         assert len(rows) == 1 and rows[0][1] == "open", rows
         await paused.send("ci siete?")
         assert texts(await paused.collect(first_timeout=5)) == []  # paused: the bot stays silent
-        state = tracker(cluster, waiting.conversation_id)
-        assert state["paused"] is True and turns(state)[-1][0] == "ci siete?"
+        def latest_is_ours() -> Optional[Dict[str, Any]]:
+            state = tracker(cluster, waiting.conversation_id)
+            return state if turns(state)[-1][0] == "ci siete?" else None
+
+        state = eventually(latest_is_ours, "the message sent while paused is not in the tracker")
+        assert state["paused"] is True
         client = RasaClient(cluster.config.public_url, cluster.auth_token)
         try:
             await client.push_to_widget(waiting.conversation_id, "Eccomi, sono Marco.", "Marco")
