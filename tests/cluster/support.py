@@ -129,6 +129,15 @@ def eventually(check: Callable[[], T], why: str, timeout: float = 20.0) -> T:
         time.sleep(0.5)
 
 
+def log_tails(cluster: Cluster, prefix: str = "actions", lines: int = 40) -> str:
+    """The last lines of the cluster's server logs whose name starts with ``prefix`` (for failures)."""
+    parts = []
+    for log in sorted(cluster.logs.glob(f"{prefix}*.log")):
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        parts.append(f"--- {log.name}\n" + "\n".join(tail))
+    return "\n".join(parts)
+
+
 def tracker(cluster: Cluster, sender: str, base_url: Optional[str] = None) -> Dict[str, Any]:
     """The whole tracker through the HTTP API (token), via the balancer by default."""
     url = (f"{base_url or cluster.config.public_url}/conversations/{quote(sender, safe='')}/tracker"

@@ -24,6 +24,7 @@ from tests.cluster.support import (
     assert_every_event_once,
     cluster_fixture,
     eventually,
+    log_tails,
     rest,
     socket_upstream,
     tracker,
@@ -262,8 +263,11 @@ async def test_full_restart_keeps_widget_conversation_and_paused_ticket(cluster:
     await waiting.connect()
     assert texts(await customer.ask(PROTOCOL))
     said = texts(await waiting.ask(HANDOVER))
-    eventually(lambda: tracker(cluster, waiting.conversation_id)["paused"] is True,
-               f"the handover did not pause the conversation; the bot said {said}")
+    try:
+        eventually(lambda: tracker(cluster, waiting.conversation_id)["paused"] is True,
+                   f"the handover did not pause the conversation; the bot said {said}")
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\naction servers:\n{log_tails(cluster)}") from None
     await customer.close()
     await waiting.close()
 
