@@ -45,6 +45,17 @@ def only_unknown_words(text: Optional[str], vocabulary: Set[str], minimum: int =
     return len(found) >= minimum and not any(word in vocabulary for word in found)
 
 
+def replaces(intent: Optional[str], text: Optional[str], vocabulary: Set[str], minimum: int = 2) -> bool:
+    """True when the guard turns a prediction into ``out_of_scope``.
+
+    Unreadable input (``bad_input``) and small talk (``chitchat``, answered as
+    small talk) are left alone.
+    """
+    if intent in ("bad_input", "chitchat") or not vocabulary:
+        return False
+    return only_unknown_words(text, vocabulary, minimum)
+
+
 def vocabulary_of(texts: Iterable[str]) -> Set[str]:
     """Every word of ``texts``."""
     learned: Set[str] = set()
@@ -104,9 +115,7 @@ class VocabularyGuard(GraphComponent):
         minimum = int(self._config.get("minimum_words", 2))
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent == "bad_input" or not self._vocabulary:
-                continue
-            if only_unknown_words(message.get(TEXT), self._vocabulary, minimum):
+            if replaces(intent, message.get(TEXT), self._vocabulary, minimum):
                 message.set(INTENT, {"name": OUT_OF_SCOPE, "confidence": 1.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [{"name": OUT_OF_SCOPE, "confidence": 1.0}],
                             add_to_output=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.vocabulary_guard import only_unknown_words, vocabulary_of, words
+from components.vocabulary_guard import only_unknown_words, replaces, vocabulary_of, words
 
 VOCABULARY = vocabulary_of(["Se cancello una mail dal telefono sparisce?", "ho un problema con la linea"])
 
@@ -21,3 +21,16 @@ def test_nonsense_is_out_of_scope(text):
 ])
 def test_known_words_or_too_few_words_are_left_to_the_classifier(text):
     assert not only_unknown_words(text, VOCABULARY)
+
+
+@pytest.mark.parametrize("intent,replaced", [
+    ("ask_offline", True), ("oos_line_fault", True),
+    ("out_of_scope", True), ("chitchat", False), ("bad_input", False),
+])
+def test_unknown_words_are_out_of_scope_unless_small_talk_or_unreadable(intent, replaced):
+    assert replaces(intent, "barzellette divertenti stasera", VOCABULARY) is replaced
+    assert replaces(intent, "cancello la posta", VOCABULARY) is False
+
+
+def test_without_a_vocabulary_nothing_is_replaced():
+    assert replaces("ask_offline", "pentola arancione giraffa", set()) is False
