@@ -20,6 +20,7 @@ from analytics.masking import mask_personal
 FALLBACK_ACTIONS = frozenset({CLARIFY_ACTION, "action_default_fallback", "utter_offer_human"})
 ESCALATE_ACTION = "action_escalate"
 RECOMMENDATIONS = ("imap", "pop3")
+SATISFACTION = ("positive", "negative")
 HANDOFF_REASONS = ("explicit_request", "low_confidence", "repeated_misunderstanding",
                    "account_topic")
 
@@ -46,6 +47,8 @@ class Conversation:
     handoff_at: datetime | None = None
     recommendation: str | None = None
     protocol: str | None = None
+    satisfaction: str | None = None
+    feedback_reason: str | None = None
     abandoned: bool = False
 
     @property
@@ -121,6 +124,10 @@ def summarise(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Conversati
                 conversation.recommendation = value
             elif event.get("name") == "protocol" and value:
                 conversation.protocol = str(value)
+            elif event.get("name") == "satisfaction" and value in SATISFACTION:
+                conversation.satisfaction = value
+            elif event.get("name") == "feedback_reason" and value:
+                conversation.feedback_reason = str(value)
         elif kind == "active_loop":
             active_loop = event.get("name")
         elif kind in ("restart", "session_started"):

@@ -11,7 +11,8 @@ from analytics.masking import mask_personal
 
 COLUMNS = (
     "date", "conversations", "user_messages", "handoffs", "containment_rate", "fallback_rate",
-    "abandonment_rate", "recommendations_imap", "recommendations_pop3",
+    "abandonment_rate", "recommendations_imap", "recommendations_pop3", "satisfaction_answers",
+    "satisfaction_positive_share",
 )
 
 

@@ -1,8 +1,8 @@
 """Period figures and per-day rows from conversation summaries (pure logic).
 
 Rates are 0-1 rounded to 3 decimals; an empty period gives zeros. Satisfaction
-is not collected yet (the widget question is a later slice): its key is kept
-with ``answers: 0`` and ``positive_share: None``.
+counts the conversations that answered "Ti sono stato utile?" and the share of
+👍 among them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def period_stats(conversations: Sequence[Conversation]) -> dict[str, Any]:
     for conversation in conversations:
         if conversation.recommendation in recommendations:
             recommendations[conversation.recommendation] += 1
+    rated = [c for c in conversations if c.satisfaction]
+    positive = sum(c.satisfaction == "positive" for c in rated)
     return {
         "conversations": total,
         "user_messages": messages,
@@ -46,7 +48,7 @@ def period_stats(conversations: Sequence[Conversation]) -> dict[str, Any]:
         "handoff_rate": rate(len(handoffs), total),
         "handoffs_by_reason": by_reason,
         "fallback_rate": rate(sum(c.fallbacks for c in conversations), messages),
-        "satisfaction": {"answers": 0, "positive_share": None},
+        "satisfaction": {"answers": len(rated), "positive_share": rate(positive, len(rated))},
         "top_intents": [{"intent": name, "count": count} for name, count in top],
         "recommendations": recommendations,
         "avg_turns": round(messages / total, 2) if total else 0.0,
@@ -80,6 +82,8 @@ def daily_rows(conversations: Sequence[Conversation], first: date, last: date) -
                 "abandonment_rate": figures["abandonment_rate"],
                 "recommendations_imap": figures["recommendations"]["imap"],
                 "recommendations_pop3": figures["recommendations"]["pop3"],
+                "satisfaction_answers": figures["satisfaction"]["answers"],
+                "satisfaction_positive_share": figures["satisfaction"]["positive_share"],
             }
         )
     return rows

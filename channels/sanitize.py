@@ -38,8 +38,9 @@ COMMAND_PREFIX = "/"
 NEUTRALISED_SLASH = "\uff0f"  # fullwidth solidus, shown as "／"
 
 #: Button payloads a visitor may send: a bare intent, no entities, no "@conf".
-ALLOWED_PAYLOAD = re.compile(r"^/(affirm|deny|request_human|ask_[a-z0-9_]+|choose_[a-z0-9_]+)$")
-_ALLOWED_INTENT = re.compile(r"^(affirm|deny|request_human|ask_[a-z0-9_]+|choose_[a-z0-9_]+)$")
+_BUTTON_INTENTS = r"(affirm|deny|request_human|ask_[a-z0-9_]+|choose_[a-z0-9_]+|rate_[a-z0-9_]+)"
+ALLOWED_PAYLOAD = re.compile(rf"^/{_BUTTON_INTENTS}$")
+_ALLOWED_INTENT = re.compile(rf"^{_BUTTON_INTENTS}$")
 
 # Invisible format characters that can hide or reorder text.
 _INVISIBLE = {

@@ -97,7 +97,7 @@ def test_period_figures_by_hand() -> None:
         "handoffs_by_reason": {"explicit_request": 1, "low_confidence": 0,
                                "repeated_misunderstanding": 1, "account_topic": 0},
         "fallback_rate": 0.118,  # 2 / 17
-        "satisfaction": {"answers": 0, "positive_share": None},
+        "satisfaction": {"answers": 0, "positive_share": 0.0},
         "top_intents": [
             {"intent": "affirm", "count": 3}, {"intent": "ask_recommendation", "count": 3},
             {"intent": "deny", "count": 2}, {"intent": "inform", "count": 2},
@@ -136,6 +136,28 @@ def test_low_confidence_reason_after_one_clarification() -> None:
     assert conversation.handoff_reason == "low_confidence"
 
 
+def test_satisfaction_answers_and_share() -> None:
+    """Two answers of three conversations (one 👎 with its reason); carried-over slots do not count."""
+    liked = (Dialogue("s-up").user("grazie", "thank").action("action_welcome")
+             .slot("satisfaction_asked", True).listen()
+             .user("/rate_helpful", "rate_helpful").action("action_record_satisfaction")
+             .slot("satisfaction", "positive").listen()
+             .new_session().slot("satisfaction", "positive")
+             .user("ciao", "greet").action("utter_greet").listen())
+    disliked = (Dialogue("s-down").user("ciao ciao", "goodbye").action("utter_goodbye")
+                .action("action_ask_satisfaction").listen()
+                .user("/rate_not_helpful", "rate_not_helpful")
+                .slot("satisfaction", "negative").listen()
+                .user("/rate_unclear", "rate_unclear").slot("feedback_reason", "unclear").listen())
+    conversations = (conversations_of("s-up", liked.events)
+                     + conversations_of("s-down", disliked.events))
+    assert [c.satisfaction for c in conversations] == ["positive", None, "negative"]
+    assert conversations[2].feedback_reason == "unclear"
+    assert period_stats(conversations)["satisfaction"] == {"answers": 2, "positive_share": 0.5}
+    rows = daily_rows(conversations, date(2026, 3, 10), date(2026, 3, 10))
+    assert daily_csv(rows).splitlines()[1].endswith(",2,0.5")
+
+
 def test_daily_rows_csv_and_chart() -> None:
     rows = daily_rows(_seed(), date(2026, 3, 10), date(2026, 3, 12))
     assert [r["conversations"] for r in rows] == [3, 2, 0]
@@ -143,7 +165,7 @@ def test_daily_rows_csv_and_chart() -> None:
     assert rows[0]["containment_rate"] == 0.333 and rows[1]["abandonment_rate"] == 0.5
     text = daily_csv(rows)
     assert text.splitlines()[0].startswith("date,conversations,user_messages,handoffs")
-    assert text.splitlines()[1] == "2026-03-10,3,10,2,0.333,0.2,0.0,1,0"
+    assert text.splitlines()[1] == "2026-03-10,3,10,2,0.333,0.2,0.0,1,0,0,0.0"
     svg = daily_chart(rows)
     assert svg.startswith("<svg") and "style=" not in svg and "<script" not in svg
     assert svg.count('class="bar-conversations"') == 3 and "line-containment" in svg

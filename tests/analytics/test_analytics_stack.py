@@ -133,7 +133,7 @@ def test_seeded_figures_from_the_real_feed(seeded: Any) -> None:
         "handoffs_by_reason": {"explicit_request": 1, "low_confidence": 0,
                                "repeated_misunderstanding": 1, "account_topic": 0},
         "fallback_rate": 0.143,
-        "satisfaction": {"answers": 0, "positive_share": None},
+        "satisfaction": {"answers": 0, "positive_share": 0.0},
         "recommendations": {"imap": 1, "pop3": 1},
         "avg_turns": 3.5,
         "abandonment_rate": 0.167,
@@ -171,7 +171,7 @@ def test_page_csv_and_masking(seeded: Any) -> None:
     with agent.open(f"{url}/statistiche.csv?from={today}&to={today}", timeout=30) as response:
         assert response.headers["Content-Disposition"].startswith("attachment")
         csv = response.read().decode()
-    assert csv.splitlines()[1:] == [f"{today},6,21,2,0.667,0.143,0.167,1,1"]
+    assert csv.splitlines()[1:] == [f"{today},6,21,2,0.667,0.143,0.167,1,1,0,0.0"]
     with agent.open(f"{url}/statistiche?from={today}&to={today}", timeout=30) as response:
         page = response.read().decode()
     assert "<svg" in page and 'class="bar-conversations"' in page
@@ -195,7 +195,7 @@ def test_page_csv_and_masking(seeded: Any) -> None:
         assert "[e-mail]" in texts and "[telefono]" in texts
         assert EMAIL not in texts and PHONE not in texts and "3339876543" not in texts
         csv = daily_csv(daily_rows(conversations, day, day))
-        assert csv.splitlines()[1] == f"{today},6,21,2,0.667,0.143,0.167,1,1"
+        assert csv.splitlines()[1] == f"{today},6,21,2,0.667,0.143,0.167,1,1,0,0.0"
     finally:
         os.environ.pop("ANALYTICS_DB_URL", None)
         store.dispose()

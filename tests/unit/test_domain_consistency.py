@@ -81,6 +81,19 @@ def test_button_payloads_are_intents_of_the_domain():
                     assert payload[1:] in intents, (name, payload)
 
 
+def test_every_button_payload_of_the_domain_passes_the_channels():
+    """A button whose payload the channels refuse would answer "commands are not available"."""
+    from channels.sanitize import allowed_button_intents, is_allowed_payload
+
+    allowed = allowed_button_intents(DOMAIN["intents"])
+    for name, variations in DOMAIN["responses"].items():
+        for variation in variations:
+            for button in variation.get("buttons") or []:
+                payload = button["payload"]
+                if payload.startswith("/"):  # other payloads are sent as the customer's words
+                    assert is_allowed_payload(payload, allowed), (name, payload)
+
+
 def test_intent_lists_in_python_name_domain_intents():
     """Lists of intents kept in Python are checked here, so a renamed intent cannot slip by."""
     from actions.answers import ANSWER_INTENTS, BUTTON_VALUES, LEAVING_INTENTS

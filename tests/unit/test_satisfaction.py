@@ -1,0 +1,40 @@
+"""When the satisfaction question is asked and how a button's answer is read (pure decisions)."""
+
+import pytest
+
+from actions.satisfaction import FEEDBACK_REASONS, rating_of, reason_of, should_ask
+
+
+@pytest.mark.parametrize("asked,loop,expected", [
+    (False, None, True),
+    (True, None, False),
+    (False, "recommend_form", False),
+    (False, "contact_form", False),
+    (True, "recommend_form", False),
+])
+def test_asked_once_and_never_inside_a_form(asked, loop, expected):
+    assert should_ask(asked, loop) is expected
+
+
+def test_only_the_rating_buttons_are_ratings():
+    assert rating_of("rate_helpful") == "positive"
+    assert rating_of("rate_not_helpful") == "negative"
+    for other in ("affirm", "deny", "rate_unclear", None, ""):
+        assert rating_of(other) is None
+
+
+def test_reason_buttons():
+    assert [reason_of(f"rate_{r}") for r in FEEDBACK_REASONS] == list(FEEDBACK_REASONS)
+    for other in ("rate_helpful", "rate_not_helpful", "rate_", "unclear", None):
+        assert reason_of(other) is None
+
+
+def test_feedback_reasons_match_the_domain():
+    import yaml
+
+    with open("domain.yml", encoding="utf-8") as handle:
+        domain = yaml.safe_load(handle)
+    assert tuple(domain["slots"]["feedback_reason"]["values"]) == FEEDBACK_REASONS
+    payloads = [b["payload"] for b in domain["responses"]["utter_rating_sorry"][0]["buttons"]]
+    assert payloads == [f"/rate_{reason}" for reason in FEEDBACK_REASONS]
+    assert {f"rate_{reason}" for reason in FEEDBACK_REASONS} <= set(domain["intents"])
