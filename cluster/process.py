@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from supervisor import ROOT, Server, _die_with_parent
+from supervisor import ROOT, Server, _die_with_parent, require_main_thread
 
 
 def service_user() -> Optional[pwd.struct_passwd]:
@@ -59,7 +59,8 @@ class ServiceProcess(Server):
 
     def __init__(self, name: str, command: Sequence[str], env: Mapping[str, str], log: Path,
                  stop_signal: int = signal.SIGTERM, as_service_user: bool = True) -> None:
-        """Start ``command`` in its own process group, output to ``log``."""
+        """Start ``command`` in its own process group, output to ``log`` (main thread only)."""
+        require_main_thread(name)
         self.name = name
         self.log_path = log
         self.stop_signal = stop_signal

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -71,8 +72,26 @@ def tail(path: Path, lines: int = 40) -> str:
         return ""
 
 
+def require_main_thread(name: str) -> None:
+    """Refuse to start ``name`` from another thread: its death signal would fire when that thread ends.
+
+    PostgreSQL reads that SIGTERM as a "smart" shutdown: the connections it has
+    go on working, new ones are refused ("the database system is shutting
+    down"), which is how a restart run through ``asyncio.to_thread`` once broke
+    ticket writes long after the restart.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError(f"start {name} from the main thread: the child gets SIGTERM when "
+                           f"the thread that started it ends")
+
+
 def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the parent dies (Linux), so no server is orphaned."""
+    """In the child: get SIGTERM when the parent dies (Linux), so no server is orphaned.
+
+    Linux sends it when the *thread* that started the child ends, not only the
+    process: start long-lived servers from the main thread (see
+    :func:`require_main_thread`).
+    """
     try:
         import ctypes
 

@@ -134,7 +134,8 @@ async def test_page_chart_and_csv_for_an_agent(console: TestClient, isolated: Pa
     csv = await console.get("/statistiche.csv?from=2026-03-09&to=2026-03-10")
     assert csv.status == 200 and csv.headers["Content-Disposition"].startswith("attachment")
     lines = (await csv.text()).splitlines()
-    assert lines[1:] == ["2026-03-09,1,1,0,1.0,0.0,0.0,0,0", "2026-03-10,2,3,1,0.5,0.333,0.0,0,0"]
+    assert lines[1:] == ["2026-03-09,1,1,0,1.0,0.0,0.0,0,0,0,0.0",
+                         "2026-03-10,2,3,1,0.5,0.333,0.0,0,0,0,0.0"]
     bad = await console.get("/statistiche?from=ieri")
     assert bad.status == 400 and "formato AAAA-MM-GG" in await bad.text()
 
