@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from typing import List, Tuple
 
 import yaml
 
@@ -71,14 +72,19 @@ def test_no_slot_mapping_runs_an_action():
             assert "action" not in mapping, name
 
 
+def _intent_payloads() -> List[Tuple[str, str]]:
+    """(response, payload) of every ``/intent`` button; other payloads are the customer's words."""
+    return [(name, button["payload"])
+            for name, variations in DOMAIN["responses"].items()
+            for variation in variations
+            for button in variation.get("buttons") or []
+            if button["payload"].startswith("/")]
+
+
 def test_button_payloads_are_intents_of_the_domain():
     intents = set(DOMAIN["intents"])
-    for name, variations in DOMAIN["responses"].items():
-        for variation in variations:
-            for button in variation.get("buttons") or []:
-                payload = button["payload"]
-                if payload.startswith("/"):
-                    assert payload[1:] in intents, (name, payload)
+    for name, payload in _intent_payloads():
+        assert payload[1:] in intents, (name, payload)
 
 
 def test_every_button_payload_of_the_domain_passes_the_channels():
@@ -86,12 +92,8 @@ def test_every_button_payload_of_the_domain_passes_the_channels():
     from channels.sanitize import allowed_button_intents, is_allowed_payload
 
     allowed = allowed_button_intents(DOMAIN["intents"])
-    for name, variations in DOMAIN["responses"].items():
-        for variation in variations:
-            for button in variation.get("buttons") or []:
-                payload = button["payload"]
-                if payload.startswith("/"):  # other payloads are sent as the customer's words
-                    assert is_allowed_payload(payload, allowed), (name, payload)
+    for name, payload in _intent_payloads():
+        assert is_allowed_payload(payload, allowed), (name, payload)
 
 
 def test_intent_lists_in_python_name_domain_intents():
