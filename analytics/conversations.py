@@ -33,6 +33,9 @@ class UserMessage:
     intent: str | None
     confidence: float | None
     fallback: bool = False
+    #: The best intent other than the fallback, and its confidence (what the model guessed).
+    guess: str | None = None
+    guess_confidence: float | None = None
 
 
 @dataclass
@@ -62,6 +65,15 @@ class Conversation:
     @property
     def intents(self) -> list[tuple[str | None, float | None]]:
         return [(message.intent, message.confidence) for message in self.messages]
+
+
+def best_guess(parse_data: Mapping[str, Any]) -> tuple[str | None, float | None]:
+    """The top intent that is not ``nlu_fallback`` (from the ranking), and its confidence."""
+    ranking = list(parse_data.get("intent_ranking") or []) + [parse_data.get("intent") or {}]
+    for entry in ranking:
+        if entry.get("name") and entry.get("name") != "nlu_fallback":
+            return entry["name"], entry.get("confidence")
+    return None, None
 
 
 def _when(event: Mapping[str, Any]) -> datetime:
@@ -94,11 +106,14 @@ def summarise(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Conversati
             intent = (event.get("parse_data") or {}).get("intent") or {}
             if conversation is None:
                 conversation = Conversation(sender_id=sender_id, start=_when(event))
+            guess, guess_confidence = best_guess(event.get("parse_data") or {})
             conversation.messages.append(
                 UserMessage(
                     text=mask_personal(event.get("text")),
                     intent=intent.get("name"),
                     confidence=intent.get("confidence"),
+                    guess=guess,
+                    guess_confidence=guess_confidence,
                 )
             )
         elif conversation is None:

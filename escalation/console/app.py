@@ -26,7 +26,7 @@ from aiohttp import web
 from escalation import service, takeover
 from escalation.agents import config_agents, db_agents
 from escalation.config import EscalationConfig
-from escalation.console import statistics
+from escalation.console import inbox_page, statistics
 from escalation.console.live import live_messages
 from escalation.console.sessions import AgentSession, LoginGuard, SessionStore
 from escalation.notifiers.email_message import CONTACT_LABELS, SENDER_LABELS, office_timezone
@@ -66,6 +66,12 @@ NOTICES: dict[str, tuple] = {
     "login_failed": ("error", "Nome utente o password non corretti."),
     "login_blocked": ("error", "Troppi tentativi: riprova tra qualche minuto."),
     "expired": ("error", "Sessione scaduta o modulo non valido: riprova."),
+    "inbox_confirmed": ("ok", "Gruppo confermato: sarà nel prossimo file esportato."),
+    "inbox_discarded": ("ok", "Gruppo scartato."),
+    "inbox_invalid": ("error", "Scelta non valida: scegli una delle intenzioni elencate."),
+    "inbox_gone": ("error", "Il gruppo non è più nel periodo scelto: ricarica la pagina."),
+    "inbox_exported": ("ok", "Esempi confermati esportati in var/inbox/: rivedili e spostali in data/nlu/."),
+    "inbox_nothing": ("ok", "Nessun esempio confermato da esportare."),
 }
 STATUS_TEXT = {"open": "da prendere in carico", "claimed": "in carico", "closed": "chiusa"}
 
@@ -421,5 +427,6 @@ def create_app(config: EscalationConfig, rasa: RasaClient | None = None) -> web.
     app.on_cleanup.append(_close_rasa)
     app.router.add_routes(ROUTES)
     app.router.add_routes(statistics.ROUTES)
+    app.router.add_routes(inbox_page.ROUTES)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app

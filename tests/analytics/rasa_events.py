@@ -37,9 +37,12 @@ class Dialogue:
         data["sender_id"] = self.sender_id
         self.events.append(data)
 
-    def user(self, text: str, intent: str, confidence: float = 1.0) -> Dialogue:
-        self._add(UserUttered(text, intent={"name": intent, "confidence": confidence},
-                              timestamp=self._tick()))
+    def user(self, text: str, intent: str, confidence: float = 1.0,
+             ranking: list[tuple[str, float]] | None = None) -> Dialogue:
+        top = {"name": intent, "confidence": confidence}
+        parse_data = {"text": text, "intent": top, "entities": [],
+                      "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking or []]}
+        self._add(UserUttered(text, intent=top, parse_data=parse_data, timestamp=self._tick()))
         return self
 
     def action(self, name: str) -> Dialogue:

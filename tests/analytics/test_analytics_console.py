@@ -153,3 +153,71 @@ def test_purge_removes_old_events(isolated: Path, capsys: pytest.CaptureFixture)
     assert purge.main(["--days", "30"]) == 0
     assert "deleted 4 analytics event(s) older than 30 day(s)" in capsys.readouterr().out
     assert set(store.load_events()) == {"new"}
+
+
+# --- "Da insegnare" (NLU inbox) -----------------------------------------------------------------
+
+def _seed_inbox(events: Path) -> None:
+    missed = [("nlu_fallback", 0.3), ("ask_mailbox_full", 0.27)]
+    _publish(events, [
+        Dialogue("c-a").user("la casella mi scoppia, aiuto", "nlu_fallback", 0.3, ranking=missed)
+        .action("action_clarify").listen(),
+        Dialogue("c-b").user("La casella mi scoppia! aiuto", "nlu_fallback", 0.3, ranking=missed)
+        .action("action_clarify").listen()
+        .user("uso imap", "inform", 0.97).listen(),
+        Dialogue("c-c").user("ciao", "greet", 0.45).action("utter_greet").listen(),  # "ciao" is in data/
+    ])
+
+
+async def _csrf(client: TestClient, path: str) -> tuple[str, str]:
+    page = await (await client.get(path)).text()
+    return page, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.asyncio
+async def test_inbox_groups_confirm_discard_and_export(console: TestClient, isolated: Path,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from analytics import export_inbox, inbox_store
+
+    monkeypatch.setattr(export_inbox, "OUT_DIR", tmp_path / "inbox")
+    _seed_inbox(isolated)
+    assert (await console.get(f"/da-insegnare?{RANGE}", allow_redirects=False)).status == 302
+    await _login(console)
+    page, token = await _csrf(console, f"/da-insegnare?{RANGE}")
+    assert 'href="/da-insegnare"' in page
+    assert page.count('<tr class="group">') == 2  # the two "scoppia" messages are one group
+    assert "la casella mi scoppia, aiuto" in page and "ask_mailbox_full (27%)" in page
+    assert "uso imap" not in page  # understood with high confidence
+    assert "Già presente negli esempi" in page  # "ciao" is a training sentence
+    form = {"csrf_token": token, "from": "2026-03-10", "to": "2026-03-10"}
+    # Not an intent customers type, a forged key, no CSRF token: all refused, nothing stored.
+    for bad in ({"key": "la casella mi scoppia aiuto", "decision": "confirmed", "intent": "rate_helpful"},
+                {"key": "testo inventato", "decision": "discarded"}):
+        response = await console.post("/da-insegnare", data={**form, **bad}, allow_redirects=False)
+        assert response.status == 302 and "msg=inbox_" in response.headers["Location"]
+    no_token = {**form, "csrf_token": "x", "key": "ciao", "decision": "discarded"}
+    assert (await console.post("/da-insegnare", data=no_token)).status == 403
+    assert inbox_store.decisions() == {}
+    # Confirm the mailbox group under its intent, discard the greeting.
+    confirmed = await console.post("/da-insegnare", allow_redirects=False, data={
+        **form, "key": "la casella mi scoppia aiuto", "decision": "confirmed", "intent": "ask_mailbox_full"})
+    assert "msg=inbox_confirmed" in confirmed.headers["Location"]
+    await console.post("/da-insegnare", data={**form, "key": "ciao", "decision": "discarded"})
+    stored = inbox_store.decisions()
+    assert stored["la casella mi scoppia aiuto"]["texts"] == ["la casella mi scoppia, aiuto",
+                                                               "La casella mi scoppia! aiuto"]
+    assert stored["ciao"]["decision"] == "discarded" and stored["ciao"]["reviewer"] == "demo"
+    page, token = await _csrf(console, f"/da-insegnare?{RANGE}")
+    assert "Confermato come ask_mailbox_full" in page and "Scartato" in page
+    # Export: a file under var/inbox (here tmp), never data/; a second export has nothing new.
+    exported = await console.post("/da-insegnare/esporta", data={**form, "csrf_token": token},
+                                  allow_redirects=False)
+    assert "msg=inbox_exported" in exported.headers["Location"]
+    (written,) = (tmp_path / "inbox").glob("inbox-*.yml")
+    text = written.read_text(encoding="utf-8")
+    assert "- intent: ask_mailbox_full" in text and "    - la casella mi scoppia, aiuto" in text
+    assert "ciao" not in text.split("nlu:", 1)[1]
+    again = await console.post("/da-insegnare/esporta", data={**form, "csrf_token": token},
+                               allow_redirects=False)
+    assert "msg=inbox_nothing" in again.headers["Location"]
