@@ -7,6 +7,7 @@ Events are the dicts Rasa's event broker records (``Event.as_dict()`` plus
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,6 +40,16 @@ class UserMessage:
 
 
 @dataclass
+class Line:
+    """One line of a transcript: who, the masked text, the intent or response, the confidence."""
+
+    sender: str  # "user" or "bot"
+    text: str
+    label: str | None = None
+    confidence: float | None = None
+
+
+@dataclass
 class Conversation:
     """What one conversation amounted to."""
 
@@ -53,6 +64,13 @@ class Conversation:
     satisfaction: str | None = None
     feedback_reason: str | None = None
     abandoned: bool = False
+    transcript: list[Line] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """A stable identifier of this conversation (sender and start), safe in a URL."""
+        raw = f"{self.sender_id}|{self.start.timestamp():.6f}".encode()
+        return hashlib.sha256(raw).hexdigest()[:20]
 
     @property
     def user_turns(self) -> int:
@@ -107,9 +125,12 @@ def summarise(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Conversati
             if conversation is None:
                 conversation = Conversation(sender_id=sender_id, start=_when(event))
             guess, guess_confidence = best_guess(event.get("parse_data") or {})
+            masked = mask_personal(event.get("text"))
+            conversation.transcript.append(
+                Line("user", masked, intent.get("name"), intent.get("confidence")))
             conversation.messages.append(
                 UserMessage(
-                    text=mask_personal(event.get("text")),
+                    text=masked,
                     intent=intent.get("name"),
                     confidence=intent.get("confidence"),
                     guess=guess,
@@ -131,6 +152,7 @@ def summarise(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Conversati
                 )
         elif kind == "bot":
             utter = ((event.get("metadata") or {}).get("utter_action")) or ""
+            conversation.transcript.append(Line("bot", mask_personal(event.get("text")), utter or None))
             if utter in FALLBACK_ACTIONS and conversation.messages:
                 conversation.messages[-1].fallback = True
         elif kind == "slot":

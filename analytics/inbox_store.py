@@ -9,14 +9,13 @@ sentences, JSON), ``reviewer``, ``decided_at`` and ``exported_at``.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, select
 from sqlalchemy.engine import Engine
 
-from analytics.store import database_url, engine
+from analytics.store import engine_for, sqlite_missing
 
 DECISIONS = ("confirmed", "discarded")
 _METADATA = MetaData()
@@ -34,9 +33,7 @@ REVIEWS = Table(
 
 
 def _db(url: str | None = None) -> Engine:
-    db = engine(url)
-    _METADATA.create_all(db, tables=[REVIEWS])
-    return db
+    return engine_for(REVIEWS, url)
 
 
 def _now() -> datetime:
@@ -60,6 +57,8 @@ def decide(key: str, decision: str, texts: list[str], intent: str | None = None,
 
 def decisions(url: str | None = None) -> dict[str, dict[str, Any]]:
     """Every decision by group key."""
+    if sqlite_missing(url):
+        return {}
     with _db(url).connect() as connection:
         rows = connection.execute(select(REVIEWS)).mappings().all()
     return {row["key"]: {**row, "texts": json.loads(row["texts"])} for row in rows}
@@ -67,6 +66,8 @@ def decisions(url: str | None = None) -> dict[str, dict[str, Any]]:
 
 def to_export(include_exported: bool = False, url: str | None = None) -> list[dict[str, Any]]:
     """Confirmed decisions not exported yet (or all confirmed ones), oldest first."""
+    if sqlite_missing(url):
+        return []
     query = select(REVIEWS).where(REVIEWS.c.decision == "confirmed").order_by(REVIEWS.c.decided_at)
     if not include_exported:
         query = query.where(REVIEWS.c.exported_at.is_(None))
@@ -85,8 +86,7 @@ def mark_exported(keys: list[str], url: str | None = None) -> None:
 
 def purge_reviews(cutoff: datetime, url: str | None = None, dry_run: bool = False) -> int:
     """Delete decisions taken before ``cutoff`` (naive UTC or aware); returns how many (would) go."""
-    target = url or database_url()
-    if target.startswith("sqlite:///") and not os.path.exists(target.split("///", 1)[1]):
+    if sqlite_missing(url):
         return 0  # no analytics database yet: nothing to purge, and none is created
     limit = cutoff.astimezone(timezone.utc).replace(tzinfo=None) if cutoff.tzinfo else cutoff
     db = _db(url)

@@ -12,9 +12,10 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy import Table, create_engine, delete, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from escalation.config import REPO_ROOT
@@ -41,6 +42,22 @@ def engine(url: str | None = None) -> Engine:
     if target not in _engines:
         _engines[target] = create_engine(target, future=True)
     return _engines[target]
+
+
+def engine_for(table: Table, url: str | None = None) -> Engine:
+    """The analytics engine with ``table`` created if missing (the tables analytics own)."""
+    target = url or database_url()
+    if target.startswith("sqlite:///"):
+        Path(target.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    db = engine(url)
+    table.metadata.create_all(db, tables=[table])
+    return db
+
+
+def sqlite_missing(url: str | None = None) -> bool:
+    """True when the database is a SQLite file that does not exist (yet)."""
+    target = url or database_url()
+    return target.startswith("sqlite:///") and not os.path.exists(target.split("///", 1)[1])
 
 
 def _has_events(db: Engine) -> bool:

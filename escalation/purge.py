@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from analytics.inbox_store import purge_reviews
+from analytics import inbox_store, review_store
 from analytics.store import purge_events
 from escalation.config import load_config
 from escalation.db import session_scope
@@ -57,11 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     days = args.days if args.days is not None else load_config().retention_days
     removed = purge(days, dry_run=args.dry_run)
     events = purge_events(utcnow() - timedelta(days=days), dry_run=args.dry_run)
-    reviews = purge_reviews(utcnow() - timedelta(days=days), dry_run=args.dry_run)
+    cutoff = utcnow() - timedelta(days=days)
+    reviews = inbox_store.purge_reviews(cutoff, dry_run=args.dry_run)
+    reviews += review_store.purge_reviews(cutoff, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{verb} {len(removed)} ticket(s) older than {days} day(s)")
     print(f"{verb} {events} analytics event(s) older than {days} day(s)")
-    print(f"{verb} {reviews} inbox decision(s) older than {days} day(s)")
+    print(f"{verb} {reviews} inbox decision(s) and conversation note(s) older than {days} day(s)")
     for reference in removed:
         print(f"  {reference}")
     return 0

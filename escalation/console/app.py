@@ -26,7 +26,7 @@ from aiohttp import web
 from escalation import service, takeover
 from escalation.agents import config_agents, db_agents
 from escalation.config import EscalationConfig
-from escalation.console import inbox_page, statistics
+from escalation.console import conversations_page, inbox_page, statistics
 from escalation.console.live import live_messages
 from escalation.console.sessions import AgentSession, LoginGuard, SessionStore
 from escalation.notifiers.email_message import CONTACT_LABELS, SENDER_LABELS, office_timezone
@@ -72,6 +72,7 @@ NOTICES: dict[str, tuple] = {
     "inbox_gone": ("error", "Il gruppo non è più nel periodo scelto: ricarica la pagina."),
     "inbox_exported": ("ok", "Esempi confermati esportati in var/inbox/: rivedili e spostali in data/nlu/."),
     "inbox_nothing": ("ok", "Nessun esempio confermato da esportare."),
+    "review_saved": ("ok", "Revisione salvata."),
 }
 STATUS_TEXT = {"open": "da prendere in carico", "claimed": "in carico", "closed": "chiusa"}
 
@@ -428,5 +429,6 @@ def create_app(config: EscalationConfig, rasa: RasaClient | None = None) -> web.
     app.router.add_routes(ROUTES)
     app.router.add_routes(statistics.ROUTES)
     app.router.add_routes(inbox_page.ROUTES)
+    app.router.add_routes(conversations_page.ROUTES)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app

@@ -221,3 +221,51 @@ async def test_inbox_groups_confirm_discard_and_export(console: TestClient, isol
     again = await console.post("/da-insegnare/esporta", data={**form, "csrf_token": token},
                                allow_redirects=False)
     assert "msg=inbox_nothing" in again.headers["Location"]
+
+
+# --- "Conversazioni" ------------------------------------------------------------------------------
+
+@pytest.mark.asyncio
+async def test_conversations_list_filters_transcript_and_review(console: TestClient,
+                                                                isolated: Path) -> None:
+    _seed(isolated)
+    assert (await console.get(f"/conversazioni?{RANGE}", allow_redirects=False)).status == 302
+    await _login(console)
+
+    async def listed(query: str) -> list[str]:
+        page = await (await console.get(f"/conversazioni?{RANGE}&{query}")).text()
+        return re.findall(r'href="/conversazioni/([0-9a-f]{20})\?', page)
+
+    everything = await listed("")
+    assert len(everything) == 2  # c-before started the day before the range
+    human, = await listed("handoff=si")
+    ok, = await listed("handoff=no")
+    assert {human, ok} == set(everything)
+    assert await listed("fallback=si") == [ok] and await listed("fallback=no") == [human]
+    assert await listed("intent=request_human") == [human]
+    assert await listed("satisfaction=positive") == [] and len(await listed("satisfaction=nessuna")) == 2
+    assert len(await listed("handoff=forse&satisfaction=<script>&intent=")) == 2  # unknown values: ignored
+    page = await (await console.get(f"/conversazioni?{RANGE}")).text()
+    assert "anna@example.org" not in page
+    # Transcript: masked, with the intent and confidence of each customer message.
+    transcript = await (await console.get(f"/conversazioni/{human}?{RANGE}")).text()
+    assert "mi passi un operatore? [e-mail] [telefono]" in transcript
+    assert "request_human" in transcript and "90%" in transcript
+    assert "anna@example.org" not in transcript and "3339876543" not in transcript
+    assert (await console.get(f"/conversazioni/{'0' * 20}?{RANGE}")).status == 404
+    # Mark "da rivedere" with a note; the filter finds it; a forged token is refused.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', transcript).group(1)
+    form = {"csrf_token": token, "from": "2026-03-10", "to": "2026-03-10", "da_rivedere": "si",
+            "note": "Il cliente voleva <b>subito</b> una persona"}
+    saved = await console.post(f"/conversazioni/{human}", data=form, allow_redirects=False)
+    assert saved.status == 302 and "msg=review_saved" in saved.headers["Location"]
+    assert await listed("da_rivedere=si") == [human]
+    again = await (await console.get(f"/conversazioni/{human}?{RANGE}")).text()
+    assert "Il cliente voleva &lt;b&gt;subito&lt;/b&gt; una persona" in again  # escaped
+    assert "Ultima modifica di demo" in again
+    forged = await console.post(f"/conversazioni/{ok}", data={**form, "csrf_token": "x"})
+    assert forged.status == 403 and await listed("da_rivedere=si") == [human]
+    unflag = {**form, "note": ""}
+    unflag.pop("da_rivedere")
+    await console.post(f"/conversazioni/{human}", data=unflag)
+    assert await listed("da_rivedere=si") == []

@@ -191,3 +191,21 @@ def test_masking() -> None:
     assert mask_personal("numero +39 02 1234 5678") == f"numero {PHONE_MASK}"
     assert mask_personal("la password è pippo123") == "la password è ********"
     assert mask_personal("ho 2 pc, porta 993") == "ho 2 pc, porta 993"
+
+
+def test_conversation_filters_and_keys() -> None:
+    from analytics.browse import filters_of, select_conversations
+
+    imap, human, confused, left, pop3 = _seed()
+    everything = [imap, human, confused, left, pop3]
+    assert len({c.key for c in everything}) == 5 and all(len(c.key) == 20 for c in everything)
+    assert left.key != pop3.key  # same sender, two sessions
+    assert filters_of({"handoff": "forse", "fallback": "si", "intent": "x" * 300})["handoff"] == ""
+    assert len(filters_of({"intent": "x" * 300})["intent"]) == 100
+    pick = lambda **q: select_conversations(everything, filters_of(q), flagged={human.key})  # noqa: E731
+    assert {c.sender_id for c in pick(handoff="si")} == {"c-human", "c-confused"}
+    assert pick(fallback="si") == [confused]
+    assert pick(intent="ask_recommendation") == [pop3, left, imap]  # newest first
+    assert pick(da_rivedere="si") == [human]
+    assert len(pick()) == 5
+    assert [line.sender for line in human.transcript][:2] == ["user", "bot"]
