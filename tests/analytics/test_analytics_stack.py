@@ -13,12 +13,17 @@ By hand (all started today, UTC):
 - c-pop3:   recommendation form to the end -> pop3   5 msgs
 - c-left:   /ask_recommendation, /choose_many_devices, then silence: abandoned
 - c-once:   /nlu_fallback (clarify)                   1 msg, 1 fallback
-conversations 6, user_messages 21, containment 4/6, handoff 2/6, fallback 3/21,
-avg_turns 21/6 = 3.5, abandonment 1/6.
+- c-down:   /ask_difference, "ciao ciao" (goodbye, the question), /rate_not_helpful,
+            /rate_unclear                             4 msgs, 👎
+- widget:   /ask_difference, "grazie mille" (thanks with the question), /rate_helpful,
+            through the widget's socket.io client     3 msgs, 👍
+conversations 8, user_messages 28, containment 6/8, handoff 2/8, fallback 3/28,
+satisfaction 2 answers, 1/2 👍, avg_turns 28/8 = 3.5, abandonment 1/8.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http.cookiejar
 import json
 import re
@@ -49,7 +54,21 @@ CONVERSATIONS = {
     "c-pop3": ["/ask_recommendation", "/choose_one_device", "/affirm", "/choose_device", "/deny"],
     "c-left": ["/ask_recommendation", "/choose_many_devices"],
     "c-once": ["/nlu_fallback"],
+    "c-down": ["/ask_difference", "ciao ciao", "/rate_not_helpful", "/rate_unclear"],
 }
+WIDGET_TURNS = ["/ask_difference", "grazie mille", "/rate_helpful"]
+
+
+async def _widget_conversation(stack: Any) -> list[list[str]]:
+    """The widget conversation, as a visitor's browser would hold it (socket.io)."""
+    from tests.widget.chat_client import Visitor, texts
+
+    visitor = Visitor(stack.socket_url, stack.origin)
+    await visitor.connect()
+    try:
+        return [texts(await visitor.ask(text)) for text in WIDGET_TURNS]
+    finally:
+        await visitor.client.disconnect()
 
 
 def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
@@ -90,6 +109,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Any:
                     headers={"Content-Type": "application/json"})
                 with urllib.request.urlopen(request, timeout=120) as response:
                     replies.setdefault(sender, []).append(json.loads(response.read()))
+        replies["widget"] = asyncio.run(_widget_conversation(stack))
         port = free_port()
         env = dict(stack.env, TICKETS_DB_URL=tickets_url, ANALYTICS_DB_URL=f"sqlite:///{events_db}",
                    CONSOLE_PORT=str(port), CONSOLE_API_TOKEN=API_TOKEN, CONSOLE_DEMO_PASSWORD=PASSWORD,
@@ -126,26 +146,31 @@ def test_seeded_figures_from_the_real_feed(seeded: Any) -> None:
     figures = json.loads(body)
     intents = {item["intent"]: item["count"] for item in figures.pop("top_intents")}
     assert figures == {
-        "conversations": 6,
-        "user_messages": 21,
-        "containment_rate": 0.667,
-        "handoff_rate": 0.333,
+        "conversations": 8,
+        "user_messages": 28,
+        "containment_rate": 0.75,
+        "handoff_rate": 0.25,
         "handoffs_by_reason": {"explicit_request": 1, "low_confidence": 0,
                                "repeated_misunderstanding": 1, "account_topic": 0},
-        "fallback_rate": 0.143,
-        "satisfaction": {"answers": 0, "positive_share": 0.0},
+        "fallback_rate": 0.107,
+        "satisfaction": {"answers": 2, "positive_share": 0.5},
         "recommendations": {"imap": 1, "pop3": 1},
         "avg_turns": 3.5,
-        "abandonment_rate": 0.167,
+        "abandonment_rate": 0.125,
     }
-    # 19 button payloads; the 2 typed contacts get whatever intent the NLU predicts.
-    # The intents seen twice or more are all payloads; top 10 cuts the ones seen once.
+    # 24 button payloads; the 2 typed contacts, the thanks and the goodbye get whatever
+    # intent the NLU predicts. Top 10 cuts some of the intents seen once.
     top = {name: count for name, count in intents.items() if count >= 2}
     assert {k: top.get(k) for k in ("affirm", "ask_recommendation", "nlu_fallback",
-                                    "choose_many_devices", "deny")} == {
+                                    "choose_many_devices", "deny", "ask_difference")} == {
         "affirm": 5, "ask_recommendation": 3, "nlu_fallback": 3, "choose_many_devices": 2,
-        "deny": 2}
-    assert len(intents) == 10 and sum(top.values()) <= 17
+        "deny": 2, "ask_difference": 2}
+    assert len(intents) == 10 and sum(top.values()) <= 21
+
+    # The widget visitor saw the question once, with the thanks, and the answer to the 👍.
+    thanks, rated = seeded["replies"]["widget"][1:]
+    assert any("ti sono stato utile" in t.lower() for t in thanks), thanks
+    assert any("mi fa piacere" in t for t in rated), rated
 
     status, body, _ = _get(f"{seeded['url']}/api/stats?from=2026-13-01")
     assert status == 400 and "AAAA-MM-GG" in json.loads(body)["error"]
@@ -171,7 +196,7 @@ def test_page_csv_and_masking(seeded: Any) -> None:
     with agent.open(f"{url}/statistiche.csv?from={today}&to={today}", timeout=30) as response:
         assert response.headers["Content-Disposition"].startswith("attachment")
         csv = response.read().decode()
-    assert csv.splitlines()[1:] == [f"{today},6,21,2,0.667,0.143,0.167,1,1,0,0.0"]
+    assert csv.splitlines()[1:] == [f"{today},8,28,2,0.75,0.107,0.125,1,1,2,0.5"]
     with agent.open(f"{url}/statistiche?from={today}&to={today}", timeout=30) as response:
         page = response.read().decode()
     assert "<svg" in page and 'class="bar-conversations"' in page
@@ -195,7 +220,7 @@ def test_page_csv_and_masking(seeded: Any) -> None:
         assert "[e-mail]" in texts and "[telefono]" in texts
         assert EMAIL not in texts and PHONE not in texts and "3339876543" not in texts
         csv = daily_csv(daily_rows(conversations, day, day))
-        assert csv.splitlines()[1] == f"{today},6,21,2,0.667,0.143,0.167,1,1,0,0.0"
+        assert csv.splitlines()[1] == f"{today},8,28,2,0.75,0.107,0.125,1,1,2,0.5"
     finally:
         os.environ.pop("ANALYTICS_DB_URL", None)
         store.dispose()
