@@ -18,11 +18,15 @@ from analytics import report, review_store
 from analytics.browse import FILTER_KEYS, filters_of, select_conversations
 from analytics.conversations import Conversation
 from analytics.period import PeriodError, parse_period
+from escalation.reasons import SHORT_REASONS
 
 ROUTES = web.RouteTableDef()
 PATH = "/conversazioni"
 #: Conversations listed per page at most (the newest first).
 LIST_LIMIT = 200
+#: The reasons a customer can pick after a 👎, as agents read them.
+FEEDBACK_REASONS = {"no_answer": "non ha trovato la risposta", "unclear": "risposta poco chiara",
+                    "wanted_person": "voleva una persona"}
 
 
 def _period(query: Any) -> tuple[date, date, str | None]:
@@ -58,7 +62,7 @@ async def conversation_list(request: web.Request) -> web.Response:
     return _render(request, "conversazioni.html", status=400 if error else 200, error=error,
                    first=first.isoformat(), last=last.isoformat(), wanted=wanted,
                    conversations=shown[:LIST_LIMIT], total=len(shown), limit=LIST_LIMIT,
-                   intents=intents, marks=marks, period=period)
+                   intents=intents, marks=marks, period=period, reasons=SHORT_REASONS)
 
 
 @ROUTES.get(PATH + "/{key}")
@@ -75,7 +79,8 @@ async def conversation_page(request: web.Request) -> web.Response:
             **{k: request.query[k] for k in FILTER_KEYS if request.query.get(k)}}
     return _render(request, "conversazione.html", conversation=conversation, mark=mark,
                    first=first.isoformat(), last=last.isoformat(), back=urlencode(back),
-                   max_note=review_store.MAX_NOTE_CHARS)
+                   max_note=review_store.MAX_NOTE_CHARS, reasons=SHORT_REASONS,
+                   feedback_reasons=FEEDBACK_REASONS)
 
 
 @ROUTES.post(PATH + "/{key}")

@@ -38,3 +38,9 @@ def test_feedback_reasons_match_the_domain():
     payloads = [b["payload"] for b in domain["responses"]["utter_rating_sorry"][0]["buttons"]]
     assert payloads == [f"/rate_{reason}" for reason in FEEDBACK_REASONS]
     assert {f"rate_{reason}" for reason in FEEDBACK_REASONS} <= set(domain["intents"])
+
+
+def test_the_console_names_every_reason():
+    from escalation.console.conversations_page import FEEDBACK_REASONS as LABELS
+
+    assert tuple(LABELS) == FEEDBACK_REASONS
