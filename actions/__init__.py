@@ -2,5 +2,6 @@
 
 Pure decision logic lives in modules without Rasa SDK imports (``topics``,
 ``answers``, ``recommendation``, ``clarification``, ``handover``,
-``provider_values``, ``setup_guide``); the ``*ing`` modules are the SDK glue.
+``provider_values``, ``setup_guide``, ``satisfaction``); the ``*ing`` modules
+are the SDK glue.
 """
