@@ -360,6 +360,34 @@ def check_action_server_policy(docs: List[Doc]) -> List[str]:
     return problems
 
 
+#: Ports each component may reach, beyond the cluster DNS (53): nothing else leaves its pods.
+EGRESS_PORTS = {"action-server": {5432}, "webapp": set(), "rasa": {5432, 6379, 5055},
+                "console": {5432, 5005}, "worker": {5432, 587, 465, 25, 443}}
+
+
+def check_egress(docs: List[Doc]) -> List[str]:
+    """Egress is denied by default; each component reaches only its own ports."""
+    policies = [policy for policy in of_kind(docs, "NetworkPolicy")
+                if "Egress" in (policy["spec"].get("policyTypes") or [])]
+    problems = []
+    if not any(policy["spec"].get("podSelector") == {} and not policy["spec"].get("egress")
+               for policy in policies):
+        problems.append("no default-deny egress policy")
+    for component, allowed in EGRESS_PORTS.items():
+        labels = component_labels(docs, component)
+        for policy in policies:
+            if not selector_matches(policy["spec"].get("podSelector"), labels):
+                continue
+            for rule in policy["spec"].get("egress") or []:
+                ports = {entry.get("port") for entry in rule.get("ports") or []}
+                if not ports:
+                    problems.append(f"{policy['metadata']['name']} lets {component} reach any port")
+                elif ports - allowed - {53}:
+                    extra = sorted(ports - allowed - {53})
+                    problems.append(f"{policy['metadata']['name']} lets {component} reach {extra}")
+    return problems
+
+
 def check_ingress(docs: List[Doc]) -> List[str]:
     """/socket.io/ is routed to Rasa with cookie affinity; no other Rasa path is public."""
     problems = []
@@ -397,7 +425,7 @@ def check_images(docs: List[Doc]) -> List[str]:
 
 CHECKS: List[Callable[[List[Doc]], List[str]]] = [
     check_rasa_replicas, check_stores, check_endpoint_variables, check_no_secret_values, check_probes,
-    check_non_root, check_action_server_policy, check_ingress, check_images,
+    check_non_root, check_action_server_policy, check_egress, check_ingress, check_images,
 ]
 
 
@@ -517,6 +545,13 @@ BREAKAGES: List[Tuple[str, Callable[[List[Doc]], List[str]], Callable[[List[Doc]
     ("action server open to a namespace", check_action_server_policy,
      lambda d: named(d, "NetworkPolicy", "action-server")["spec"]["ingress"][0]["from"].append(
          {"namespaceSelector": {}})),
+    ("egress open by default", check_egress,
+     lambda d: d.remove(named(d, "NetworkPolicy", "default-deny-egress"))),
+    ("database rule open to every port", check_egress,
+     lambda d: named(d, "NetworkPolicy", "egress-postgresql")["spec"]["egress"][0].pop("ports")),
+    ("action server may send mail", check_egress,
+     lambda d: named(d, "NetworkPolicy", "worker-egress")["spec"]["podSelector"]["matchLabels"].update(
+         {"app.kubernetes.io/component": "action-server"})),
     ("no cookie affinity", check_ingress,
      lambda d: _socketio_ingress(d)["metadata"]["annotations"].pop("nginx.ingress.kubernetes.io/affinity")),
     ("HTTP API public", check_ingress,
