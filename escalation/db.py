@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +21,8 @@ ENV_VAR = "TICKETS_DB_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The revision that matches databases created before migrations existed.
 BASELINE = "0001"
+#: PostgreSQL advisory lock key held while migrating (any constant shared by every process).
+MIGRATION_LOCK = 73_019_462
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
@@ -60,11 +62,16 @@ def upgrade_schema(engine: Engine) -> None:
     """Bring the database to the newest migration (escalation/migrations).
 
     A database created before migrations existed (tables but no
-    ``alembic_version``) is first stamped at the baseline it matches.
+    ``alembic_version``) is first stamped at the baseline it matches. On
+    PostgreSQL an advisory lock makes concurrent first starts migrate once.
     """
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes start at once (the cluster, Kubernetes replicas): one migrates,
+            # the others wait here and then find the schema at head. Released at commit.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         tables = set(inspect(connection).get_table_names())
         if "escalation_tickets" in tables and "alembic_version" not in tables:
