@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, select
 from sqlalchemy.engine import Engine
 
-from analytics.store import engine_for, sqlite_missing
+from analytics.store import engine_for, purge_rows_before, sqlite_missing
 
 DECISIONS = ("confirmed", "discarded")
 _METADATA = MetaData()
@@ -86,13 +86,4 @@ def mark_exported(keys: list[str], url: str | None = None) -> None:
 
 def purge_reviews(cutoff: datetime, url: str | None = None, dry_run: bool = False) -> int:
     """Delete decisions taken before ``cutoff`` (naive UTC or aware); returns how many (would) go."""
-    if sqlite_missing(url):
-        return 0  # no analytics database yet: nothing to purge, and none is created
-    limit = cutoff.astimezone(timezone.utc).replace(tzinfo=None) if cutoff.tzinfo else cutoff
-    db = _db(url)
-    with db.connect() as connection:
-        old = connection.execute(select(REVIEWS.c.key).where(REVIEWS.c.decided_at < limit)).all()
-    if old and not dry_run:
-        with db.begin() as connection:
-            connection.execute(delete(REVIEWS).where(REVIEWS.c.decided_at < limit))
-    return len(old)
+    return purge_rows_before(REVIEWS, "decided_at", cutoff, url, dry_run)

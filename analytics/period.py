@@ -34,3 +34,13 @@ def parse_period(query: Mapping[str, str], today: date | None = None) -> tuple[d
     if (last - first).days + 1 > MAX_DAYS:
         raise PeriodError(f"Il periodo non può superare {MAX_DAYS} giorni.")
     return first, last
+
+
+def period_or_default(query: Mapping[str, str]) -> tuple[date, date, str | None]:
+    """``(first, last, error)``: the asked period, or the default one with the reason it was refused."""
+    try:
+        first, last = parse_period(query)
+        return first, last, None
+    except PeriodError as problem:
+        first, last = parse_period({})
+        return first, last, str(problem)

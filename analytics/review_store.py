@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, Text, delete, select
 from sqlalchemy.engine import Engine
 
-from analytics.store import engine_for, sqlite_missing
+from analytics.store import engine_for, purge_rows_before, sqlite_missing
 
 MAX_NOTE_CHARS = 2000
 REVIEWS = Table(
@@ -51,13 +51,4 @@ def reviews(url: str | None = None) -> dict[str, dict[str, Any]]:
 
 def purge_reviews(cutoff: datetime, url: str | None = None, dry_run: bool = False) -> int:
     """Delete marks and notes last changed before ``cutoff``; returns how many (would) go."""
-    if sqlite_missing(url):
-        return 0
-    limit = cutoff.astimezone(timezone.utc).replace(tzinfo=None) if cutoff.tzinfo else cutoff
-    db = _db(url)
-    with db.connect() as connection:
-        old = connection.execute(select(REVIEWS.c.key).where(REVIEWS.c.updated_at < limit)).all()
-    if old and not dry_run:
-        with db.begin() as connection:
-            connection.execute(delete(REVIEWS).where(REVIEWS.c.updated_at < limit))
-    return len(old)
+    return purge_rows_before(REVIEWS, "updated_at", cutoff, url, dry_run)

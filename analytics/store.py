@@ -11,7 +11,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,22 @@ def sqlite_missing(url: str | None = None) -> bool:
     """True when the database is a SQLite file that does not exist (yet)."""
     target = url or database_url()
     return target.startswith("sqlite:///") and not os.path.exists(target.split("///", 1)[1])
+
+
+def purge_rows_before(table: Table, column: str, cutoff: datetime, url: str | None = None,
+                      dry_run: bool = False) -> int:
+    """Delete the rows of an analytics-owned ``table`` whose ``column`` is before ``cutoff``."""
+    if sqlite_missing(url):
+        return 0  # no analytics database yet: nothing to purge, and none is created
+    limit = cutoff.astimezone(timezone.utc).replace(tzinfo=None) if cutoff.tzinfo else cutoff
+    db = engine_for(table, url)
+    when = table.c[column]
+    with db.connect() as connection:
+        old = connection.execute(select(table).where(when < limit)).all()
+    if old and not dry_run:
+        with db.begin() as connection:
+            connection.execute(delete(table).where(when < limit))
+    return len(old)
 
 
 def _has_events(db: Engine) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -17,7 +16,7 @@ from aiohttp import web
 from analytics import report, review_store
 from analytics.browse import FILTER_KEYS, filters_of, select_conversations
 from analytics.conversations import Conversation
-from analytics.period import PeriodError, parse_period
+from analytics.period import period_or_default
 from escalation.reasons import SHORT_REASONS
 
 ROUTES = web.RouteTableDef()
@@ -27,15 +26,6 @@ LIST_LIMIT = 200
 #: The reasons a customer can pick after a 👎, as agents read them.
 FEEDBACK_REASONS = {"no_answer": "non ha trovato la risposta", "unclear": "risposta poco chiara",
                     "wanted_person": "voleva una persona"}
-
-
-def _period(query: Any) -> tuple[date, date, str | None]:
-    try:
-        first, last = parse_period(query)
-        return first, last, None
-    except PeriodError as problem:
-        first, last = parse_period({})
-        return first, last, str(problem)
 
 
 def _load(first: date, last: date) -> list[Conversation]:
@@ -51,7 +41,7 @@ async def conversation_list(request: web.Request) -> web.Response:
     """Conversations of a date range that pass the filters."""
     from escalation.console.app import _render
 
-    first, last, error = _period(request.query)
+    first, last, error = period_or_default(request.query)
     wanted = filters_of(request.query)
     conversations, marks = await asyncio.gather(
         asyncio.to_thread(_load, first, last), asyncio.to_thread(review_store.reviews))
@@ -70,7 +60,7 @@ async def conversation_page(request: web.Request) -> web.Response:
     """One conversation's transcript, with the intent and confidence of each customer message."""
     from escalation.console.app import _render
 
-    first, last, error = _period(request.query)
+    first, last, error = period_or_default(request.query)
     conversation = _find(await asyncio.to_thread(_load, first, last), request.match_info["key"])
     if conversation is None:
         raise web.HTTPNotFound(text="Conversazione non trovata nel periodo scelto.")
@@ -89,7 +79,7 @@ async def save_review(request: web.Request) -> web.Response:
     from escalation.console.app import _form_with_csrf
 
     form = await _form_with_csrf(request)
-    first, last, _error = _period(form)
+    first, last, _error = period_or_default(form)
     conversation = _find(await asyncio.to_thread(_load, first, last), request.match_info["key"])
     if conversation is None:
         raise web.HTTPNotFound(text="Conversazione non trovata nel periodo scelto.")

@@ -17,7 +17,7 @@ import yaml
 from aiohttp import web
 
 from analytics import export_inbox, inbox, inbox_store, report
-from analytics.period import PeriodError, parse_period
+from analytics.period import PeriodError, parse_period, period_or_default
 from escalation.config import REPO_ROOT
 
 ROUTES = web.RouteTableDef()
@@ -57,12 +57,7 @@ async def inbox_page(request: web.Request) -> web.Response:
     """Groups of messages to review for a date range, with their decisions."""
     from escalation.console.app import _render
 
-    try:
-        first, last = parse_period(request.query)
-        error = None
-    except PeriodError as problem:
-        first, last = parse_period({})
-        error = str(problem)
+    first, last, error = period_or_default(request.query)
     data = await asyncio.to_thread(_page_data, first, last)
     return _render(request, "da_insegnare.html", status=400 if error else 200,
                    first=first.isoformat(), last=last.isoformat(), error=error,

@@ -18,7 +18,7 @@ from analytics import report
 from analytics.chart import daily_chart
 from analytics.conversations import HANDOFF_REASONS
 from analytics.export import daily_csv
-from analytics.period import PeriodError, parse_period
+from analytics.period import PeriodError, parse_period, period_or_default
 from escalation.reasons import SHORT_REASONS
 
 API_TOKEN_ENV = "CONSOLE_API_TOKEN"
@@ -60,12 +60,7 @@ async def stats_page(request: web.Request) -> web.Response:
     """Figures for a range beside the previous period, and the per-day chart."""
     from escalation.console.app import _render
 
-    try:
-        first, last = parse_period(request.query)
-        error = None
-    except PeriodError as problem:
-        first, last = parse_period({})
-        error = str(problem)
+    first, last, error = period_or_default(request.query)
     data = await asyncio.to_thread(report.page_data, first, last)
     return _render(
         request,
