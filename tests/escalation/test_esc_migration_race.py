@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -42,6 +43,7 @@ def postgres():
         yield server
     finally:
         server.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_concurrent_first_starts_migrate_once(postgres) -> None:
