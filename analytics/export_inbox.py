@@ -29,11 +29,11 @@ def export(out_dir: Path | None = None, include_exported: bool = False,
     """Write the file (to ``OUT_DIR`` by default); returns (path or None, examples written, skipped)."""
     out_dir = out_dir or OUT_DIR
     rows = inbox_store.to_export(include_exported, url)
+    if not rows:  # nothing to write: the data files are not even read
+        return None, 0, []
     pairs = [(row["intent"], text) for row in rows for text in row["texts"]]
     body, skipped = inbox.nlu_yaml(pairs, inbox.known_sentences(data_files()))
     written = body.count("\n    - ")
-    if not rows:
-        return None, 0, skipped
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     path = out_dir / f"inbox-{stamp}.yml"
