@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from analytics import store
 from analytics.conversations import Conversation, conversations_of
 from analytics.stats import daily_rows, period_stats, previous_period
 
+#: Events are read from this long before the range (a session that began
+#: earlier is left out whole) to this long after it (its sessions' ends).
+_MARGIN = timedelta(days=1)
 #: A ticket opened this long before the escalation action's event still matches it.
 _TICKET_SLACK = timedelta(minutes=5)
 
@@ -29,8 +32,10 @@ def apply_ticket_reasons(
 
 def load_conversations(first: date, last: date, with_tickets: bool = True) -> list[Conversation]:
     """Conversations that started (UTC date) between ``first`` and ``last`` included."""
+    since = datetime.combine(first, time.min, tzinfo=timezone.utc) - _MARGIN
+    until = datetime.combine(last, time.min, tzinfo=timezone.utc) + timedelta(days=1) + _MARGIN
     found: list[Conversation] = []
-    for sender_id, events in store.load_events().items():
+    for sender_id, events in store.load_events(since=since, until=until).items():
         for conversation in conversations_of(sender_id, events):
             if first <= conversation.start.date() <= last:
                 found.append(conversation)

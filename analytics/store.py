@@ -80,27 +80,82 @@ def _has_events(db: Engine) -> bool:
     return inspect(db).has_table(TABLE)
 
 
-def load_events(url: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Every recorded event, grouped by sender and in recording order.
+def _stamp(data: Any) -> float | None:
+    try:
+        return float(json.loads(data).get("timestamp") or 0)
+    except (TypeError, ValueError, AttributeError):
+        return None
 
-    A missing database or table (no conversation yet) gives an empty result.
+
+def first_id_from(db: Engine, moment: datetime) -> int | None:
+    """The smallest event id recorded at or after ``moment`` (binary search on ids).
+
+    The broker appends events in time order, so timestamps grow with the id
+    (give or take the seconds between processes, which the callers' margin
+    covers). About log2(rows) one-row queries; None when nothing is that late.
     """
-    if (url or database_url()).startswith("sqlite:///"):
-        path = (url or database_url()).split("///", 1)[1]
-        if not os.path.exists(path):
-            return {}
+    limit = moment.timestamp()
+    with db.connect() as connection:
+        low, high = connection.execute(text(f"SELECT MIN(id), MAX(id) FROM {TABLE}")).one()
+        if low is None:
+            return None
+        found: int | None = None
+        while low <= high:
+            middle = (low + high) // 2
+            row = connection.execute(
+                text(f"SELECT id, data FROM {TABLE} WHERE id >= :id ORDER BY id LIMIT 1"),
+                {"id": middle},
+            ).first()
+            if row is None:
+                high = middle - 1
+                continue
+            stamp = _stamp(row[1])
+            if stamp is not None and stamp >= limit:
+                found, high = row[0], middle - 1
+            else:
+                low = row[0] + 1
+        return found
+
+
+def _session_start(event: dict[str, Any]) -> bool:
+    kind = event.get("event")
+    return kind == "session_started" or (
+        kind == "action" and event.get("name") == "action_session_start")
+
+
+def load_events(
+    url: str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The recorded events, grouped by sender and in recording order.
+
+    With ``since``/``until`` only the rows recorded in that window are read
+    (:func:`first_id_from` finds its ids), and each sender's leading events
+    before its first session start in the window are dropped: that session
+    began before the window. A missing database or table gives an empty result.
+    """
+    if sqlite_missing(url):
+        return {}
     db = engine(url)
     if not _has_events(db):
         return {}
+    low = first_id_from(db, since) if since else None
+    high = first_id_from(db, until) if until else None
+    if since and low is None:
+        return {}
+    query = f"SELECT sender_id, data FROM {TABLE} WHERE id >= :low"
+    query += " AND id < :high" if high is not None else ""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     with db.connect() as connection:
-        rows = connection.execute(text(f"SELECT sender_id, data FROM {TABLE} ORDER BY id"))
+        rows = connection.execute(text(query + " ORDER BY id"), {"low": low or 0, "high": high})
         for sender_id, data in rows:
             try:
                 event = json.loads(data)
             except (TypeError, ValueError):
                 continue
-            grouped[sender_id or event.get("sender_id") or ""].append(event)
+            sender = sender_id or event.get("sender_id") or ""
+            if since and sender not in grouped and not _session_start(event):
+                continue
+            grouped[sender].append(event)
     return dict(grouped)
 
 
@@ -127,9 +182,8 @@ def ticket_reasons(sender_ids: Iterable[str]) -> dict[str, list[tuple[datetime, 
 
 def purge_events(cutoff: datetime, url: str | None = None, dry_run: bool = False) -> int:
     """Delete events whose timestamp is before ``cutoff``; returns how many (would) go."""
-    if (url or database_url()).startswith("sqlite:///"):
-        if not os.path.exists((url or database_url()).split("///", 1)[1]):
-            return 0
+    if sqlite_missing(url):
+        return 0
     db = engine(url)
     if not _has_events(db):
         return 0
@@ -137,11 +191,8 @@ def purge_events(cutoff: datetime, url: str | None = None, dry_run: bool = False
     old: list[int] = []
     with db.connect() as connection:
         for row_id, data in connection.execute(text(f"SELECT id, data FROM {TABLE}")):
-            try:
-                stamp = float(json.loads(data).get("timestamp") or 0)
-            except (TypeError, ValueError, AttributeError):
-                continue
-            if stamp < limit:
+            stamp = _stamp(data)
+            if stamp is not None and stamp < limit:
                 old.append(row_id)
     if old and not dry_run:
         from sqlalchemy import Column, Integer, MetaData, Table

@@ -269,3 +269,43 @@ async def test_conversations_list_filters_transcript_and_review(console: TestCli
     unflag.pop("da_rivedere")
     await console.post(f"/conversazioni/{human}", data=unflag)
     assert await listed("da_rivedere=si") == []
+
+
+def test_a_period_reads_only_its_window_of_events(isolated: Path) -> None:
+    """Ids found by binary search bound the rows read; the figures match a full read."""
+    from datetime import date
+
+    from analytics import report
+
+    day = 86400
+    base = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc).timestamp()
+    dialogues = [Dialogue(f"d{n}", start=base + n * day).user("/greet", "greet")
+                 .action("utter_greet").listen() for n in range(10)]
+    _publish(isolated, dialogues)
+    db = store.engine()
+    first_of_day_5 = 1 + 5 * len(dialogues[0].events)
+    assert store.first_id_from(db, datetime.fromtimestamp(base + 5 * day, timezone.utc)) \
+        == first_of_day_5
+    assert store.first_id_from(db, datetime.fromtimestamp(base + 11 * day, timezone.utc)) is None
+    window = store.load_events(since=datetime.fromtimestamp(base + 4 * day, timezone.utc),
+                               until=datetime.fromtimestamp(base + 6 * day, timezone.utc))
+    assert sorted(window) == ["d4", "d5"]
+    every = [c for sender, events in store.load_events().items()
+             for c in report.conversations_of(sender, events)]
+    wanted = [c.sender_id for c in every if date(2026, 5, 4) <= c.start.date() <= date(2026, 5, 6)]
+    assert [c.sender_id for c in report.load_conversations(date(2026, 5, 4), date(2026, 5, 6))] \
+        == wanted == ["d3", "d4", "d5"]
+
+
+def test_a_session_begun_before_the_window_is_left_out_whole(isolated: Path) -> None:
+    from datetime import date
+
+    from analytics import report
+
+    base = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc).timestamp()
+    long_one = Dialogue("long", start=base).user("/greet", "greet").listen()
+    long_one.clock += 3 * 86400  # the same session, three days later
+    long_one.user("/ask_difference", "ask_difference").action("utter_difference").listen()
+    _publish(isolated, [long_one, Dialogue("late", start=base + 3 * 86400).user("/greet", "greet")])
+    assert [c.sender_id for c in report.load_conversations(date(2026, 5, 4), date(2026, 5, 4))] \
+        == ["late"]
