@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.satisfaction import rating_of, reason_of, should_ask
+from actions.satisfaction import after_agent, rating_of, reason_of, should_ask
 
 
 def _active_loop(tracker: Tracker) -> Optional[str]:
@@ -39,7 +39,7 @@ class ActionWelcome(Action):
 
 
 class ActionAskSatisfaction(Action):
-    """After a goodbye: the satisfaction question, unless it was already asked."""
+    """After a goodbye or an agent's close: the question, unless it was already asked."""
 
     def name(self) -> Text:
         return "action_ask_satisfaction"
@@ -49,7 +49,9 @@ class ActionAskSatisfaction(Action):
     ) -> List[EventType]:
         if not should_ask(bool(tracker.get_slot("satisfaction_asked")), _active_loop(tracker)):
             return []
-        dispatcher.utter_message(response="utter_ask_satisfaction")
+        agent = after_agent(tracker.events)
+        dispatcher.utter_message(
+            response="utter_ask_satisfaction_agent" if agent else "utter_ask_satisfaction")
         return [SlotSet("satisfaction_asked", True)]
 
 

@@ -1,13 +1,14 @@
 """When to ask "Ti sono stato utile?" and how a button's answer is read (pure logic).
 
-The question comes when a conversation ends (a goodbye, or thanks after an
-answer), never inside a form and never twice. The SDK glue is
+The question comes when a conversation ends (a goodbye, thanks after an
+answer, or an agent closing the ticket), never inside a form and never twice.
+Once a person took part it asks about the help received, not about the bot alone. The SDK glue is
 :mod:`actions.rating`.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Iterable, Mapping, Optional
 
 #: Intent sent by each rating button, and the value stored for it.
 RATINGS = {"rate_helpful": "positive", "rate_not_helpful": "negative"}
@@ -30,3 +31,17 @@ def reason_of(intent: Optional[str]) -> Optional[str]:
     """The feedback reason a reason button's intent stands for, else None."""
     reason = (intent or "")[len(REASON_PREFIX):] if (intent or "").startswith(REASON_PREFIX) else ""
     return reason if reason in FEEDBACK_REASONS else None
+
+
+def after_agent(events: Iterable[Mapping[str, Any]]) -> bool:
+    """True when a person took part in this session: handed over, or an agent wrote."""
+    person = False
+    for event in events:
+        kind, metadata = event.get("event"), event.get("metadata") or {}
+        if kind == "session_started":
+            person = False
+        elif kind == "action" and event.get("name") == "action_escalate":
+            person = True
+        elif kind == "bot" and ("agent" in metadata or "resumed_by" in metadata):
+            person = True
+    return person

@@ -22,6 +22,10 @@ FALLBACK_ACTIONS = frozenset({CLARIFY_ACTION, "action_default_fallback", "utter_
 ESCALATE_ACTION = "action_escalate"
 RECOMMENDATIONS = ("imap", "pop3")
 SATISFACTION = ("positive", "negative")
+#: Forms whose answer is free text (a contact, a comment): not NLU data to review.
+FREE_TEXT_FORMS = frozenset({"contact_form", "feedback_form"})
+#: A comment is shown up to this many characters.
+MAX_COMMENT = 500
 HANDOFF_REASONS = ("explicit_request", "low_confidence", "repeated_misunderstanding",
                    "account_topic")
 
@@ -37,6 +41,8 @@ class UserMessage:
     #: The best intent other than the fallback, and its confidence (what the model guessed).
     guess: str | None = None
     guess_confidence: float | None = None
+    #: Written as the answer of a free-text form (a contact, a comment).
+    free_text: bool = False
 
 
 @dataclass
@@ -63,6 +69,8 @@ class Conversation:
     protocol: str | None = None
     satisfaction: str | None = None
     feedback_reason: str | None = None
+    #: The optional comment after the satisfaction question (masked).
+    feedback_comment: str | None = None
     abandoned: bool = False
     transcript: list[Line] = field(default_factory=list)
 
@@ -135,6 +143,7 @@ def summarise(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Conversati
                     confidence=intent.get("confidence"),
                     guess=guess,
                     guess_confidence=guess_confidence,
+                    free_text=active_loop in FREE_TEXT_FORMS,
                 )
             )
         elif conversation is None:
@@ -165,12 +174,15 @@ def summarise(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Conversati
                 conversation.satisfaction = value
             elif event.get("name") == "feedback_reason" and value:
                 conversation.feedback_reason = str(value)
+            elif event.get("name") == "feedback_comment" and value:
+                conversation.feedback_comment = mask_personal(str(value)[:MAX_COMMENT])
         elif kind == "active_loop":
             active_loop = event.get("name")
         elif kind in ("restart", "session_started"):
             active_loop = None
     if conversation is not None:
-        conversation.abandoned = active_loop is not None
+        # A comment left unwritten is not a flow left half-way.
+        conversation.abandoned = active_loop not in (None, "feedback_form")
     return conversation
 
 

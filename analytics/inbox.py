@@ -2,7 +2,8 @@
 
 A message enters the inbox when it got the clarification or the fallback, or
 when the model's top confidence was under a threshold. Button payloads
-(``/intent``) never enter. Similar messages are grouped, each group shown with
+(``/intent``) and answers to free-text forms (a contact, a comment) never
+enter. Similar messages are grouped, each group shown with
 the intent the model guessed and its mean confidence. Confirmed groups become
 Rasa NLU YAML; sentences that already exist in the training or test data are
 flagged and never written twice.
@@ -42,8 +43,8 @@ def plain(text: str | None) -> str:
 
 
 def needs_review(message: UserMessage, threshold: float = LOW_CONFIDENCE) -> bool:
-    """Fallback, clarification or low confidence; never a button payload or an empty text."""
-    if not message.text.strip() or message.text.lstrip().startswith("/"):
+    """Fallback, clarification or low confidence; never a button, a form's free text or nothing."""
+    if not message.text.strip() or message.text.lstrip().startswith("/") or message.free_text:
         return False
     if message.intent == "bad_input":
         return False

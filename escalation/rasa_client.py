@@ -2,6 +2,9 @@
 
 - read a tracker: ``GET /conversations/{id}/tracker?token=...``
 - append events: ``POST /conversations/{id}/tracker/events?token=...``
+- run one action: ``POST /conversations/{id}/execute?output_channel=latest``
+  (its messages go to the channel the customer wrote from; the widget's
+  output reaches the conversation's socket.io room);
 - push to the widget: ``POST /webhooks/widget/agent_message`` with
   ``Authorization: Bearer <token>`` and ``{"conversation_id", "text", "agent"}``;
   the widget channel emits it to the socket.io room of that conversation (with
@@ -20,6 +23,7 @@ import messages
 
 WIDGET_PATH = "/webhooks/widget/agent_message"
 RESUMED_TEXT = messages.text("takeover.agent_closed")
+SATISFACTION_ACTION = "action_ask_satisfaction"
 
 
 class RasaError(RuntimeError):
@@ -105,3 +109,17 @@ class RasaClient:
             ],
         )
         await self.push_to_widget(conversation_id, text, agent)
+
+    async def ask_satisfaction(self, conversation_id: str) -> None:
+        """Run ``action_ask_satisfaction`` as if the bot had chosen it, then listen.
+
+        The action decides (never twice, never in a form); its question and
+        buttons reach the customer on the channel they last wrote from, and
+        its events reach the event broker like any other turn's. Rasa 3.6
+        marks this endpoint deprecated in favour of external intents; those
+        would record a customer message that the customer never wrote.
+        """
+        url = self._conversation_url(conversation_id, "execute")
+        params = dict(self._params(), output_channel="latest")
+        await self._request("POST", url, params=params, json={"name": SATISFACTION_ACTION})
+        await self.append_events(conversation_id, [{"event": "action", "name": "action_listen"}])

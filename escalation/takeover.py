@@ -8,8 +8,9 @@ this module does the work in order and says where it stopped:
   widget. The tracker is written first, so a widget that is offline finds the
   reply in the history when it reconnects.
 - close: read what the customer wrote since the escalation, resume the bot if
-  it is paused (with a message telling the customer), then close the ticket
-  with those lines.
+  it is paused (with a message telling the customer), close the ticket with
+  those lines, then let the bot ask once "Ti sono stato utile?" (a failure
+  there is logged: the ticket is closed all the same).
 """
 
 from __future__ import annotations
@@ -93,4 +94,9 @@ async def close(
     except service.TicketConflict:
         return Outcome.CONFLICT
     logger.info("agent %s closed %s", agent, reference)
+    if contact_rasa:
+        try:
+            await rasa.ask_satisfaction(ticket["conversation_id"])
+        except RasaError as error:
+            logger.warning("closing %s: satisfaction question not asked: %s", reference, error)
     return outcome

@@ -209,3 +209,31 @@ def test_conversation_filters_and_keys() -> None:
     assert pick(da_rivedere="si") == [human]
     assert len(pick()) == 5
     assert [line.sender for line in human.transcript][:2] == ["user", "bot"]
+
+
+def test_comment_is_kept_masked_and_its_form_is_neither_inbox_nor_abandonment() -> None:
+    """The comment after a 👎 is shown masked; its text never enters the NLU inbox."""
+    from analytics.inbox import needs_review
+
+    rated = (Dialogue("s-comment").user("arrivederci", "goodbye").action("utter_goodbye")
+             .action("action_ask_satisfaction").listen()
+             .user("/rate_not_helpful", "rate_not_helpful").slot("satisfaction", "negative").listen()
+             .user("/rate_comment", "rate_comment").action("feedback_form").loop("feedback_form")
+             .slot("requested_slot", "feedback_comment").listen()
+             .user("troppe domande, richiamatemi al 333 987 6543", "nlu_fallback", 0.2)
+             .slot("feedback_comment", "troppe domande, richiamatemi al 333 987 6543")
+             .action("feedback_form").loop(None).slot("requested_slot", None)
+             .action("utter_feedback_comment_thanks").listen())
+    unwritten = (Dialogue("s-nocomment").user("grazie", "thank").action("action_welcome").listen()
+                 .user("/rate_helpful", "rate_helpful").slot("satisfaction", "positive").listen()
+                 .user("/rate_comment", "rate_comment").action("feedback_form")
+                 .loop("feedback_form").listen())
+    (conversation,) = conversations_of("s-comment", rated.events)
+    assert conversation.feedback_comment == f"troppe domande, richiamatemi al {PHONE_MASK}"
+    assert "987" not in conversation.feedback_comment
+    comment = conversation.messages[-1]
+    assert comment.free_text and comment.fallback is False
+    assert not needs_review(comment)
+    assert not conversation.abandoned
+    (left,) = conversations_of("s-nocomment", unwritten.events)
+    assert left.feedback_comment is None and not left.abandoned

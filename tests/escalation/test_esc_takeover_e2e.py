@@ -4,8 +4,8 @@ A visitor chats over socket.io with the real Rasa server and action server,
 asks for a person during office hours and the bot pauses; an agent logs into the
 real console (HTTP), claims the ticket and replies: the reply reaches the
 visitor's socket at once and lands in the transcript; a message the visitor
-writes meanwhile shows up in the console; the agent closes the ticket and the
-bot answers again.
+writes meanwhile shows up in the console; the agent closes the ticket, the bot
+asks once whether the help was useful (the 👍 is stored) and answers again.
 """
 
 from __future__ import annotations
@@ -109,12 +109,26 @@ def test_escalate_agent_replies_in_widget_then_bot_resumes(takeover_stack):
                 assert any("sono Anna" in t for t in pushed), pushed
 
                 await _post(agent, console_url, f"/tickets/{reference}/close", reference=reference)
-                resumed = texts(await visitor.collect(first_timeout=15))
+                closing = await visitor.collect(first_timeout=15)
+                resumed = texts(closing)
                 assert resumed, "the customer is told the assistant is back"
 
+            # Then, once, the satisfaction question about the help received, with its buttons.
+            assert any("utile" in t for t in resumed), resumed
+            buttons = [reply.get("payload") for message in closing
+                       for reply in message.get("quick_replies") or []]
+            assert buttons == ["/rate_helpful", "/rate_not_helpful"], closing
             tracker = stack.tracker(visitor.conversation_id)
             bot_lines = [e.get("text") for e in tracker["events"] if e.get("event") == "bot"]
             assert any("sono Anna" in (t or "") for t in bot_lines)
+            asked = [e for e in tracker["events"] if e.get("event") == "bot"
+                     and (e.get("metadata") or {}).get("utter_action") == "utter_ask_satisfaction_agent"]
+            assert len(asked) == 1 and tracker["slots"]["satisfaction_asked"] is True
+            last = tracker["events"][-1]
+            assert (last["event"], last.get("name")) == ("action", "action_listen")
+
+            thanked = texts(await visitor.ask("/rate_helpful"))
+            assert thanked and stack.tracker(visitor.conversation_id)["slots"]["satisfaction"] == "positive"
 
             # The assistant answers again.
             after = texts(await visitor.ask("quanto costa usare imap?"))
