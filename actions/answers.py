@@ -24,6 +24,7 @@ _DEVICE_WORDS = (
     "tablet", "pc", "computer", "portatile", "notebook", "laptop", "mac", "fisso",
     "desktop", "ufficio", "casa", "lavoro",
 )
+_PLACE_WORDS = frozenset({"casa", "ufficio", "lavoro"})
 _DONT_KNOW = (
     "non lo so", "non so", "boh", "non saprei", "non ne ho idea", "chissa", "bho",
     "indifferente", "e uguale", "fa lo stesso", "non ho idea", "non sono sicuro",
@@ -63,9 +64,13 @@ def parse_yes_no(text: Optional[str]) -> Optional[str]:
 
 
 def parse_device_count(text: Optional[str], devices: Iterable[str] = ()) -> Optional[str]:
-    """``one``, ``many`` or ``unknown`` devices, from words, digits or named devices."""
+    """``one``, ``many`` or ``unknown`` devices, from words, digits or named devices.
+
+    A named "device" that is only a place ("casa" cut off "pc di casa" by the
+    entity extractor) is not a second device; places still count in the words.
+    """
     t = normalise(text)
-    named = {d for d in devices if d}
+    named = {d for d in devices if d and normalise(d) not in _PLACE_WORDS}
     if len(named) >= 2:
         return "many"
     if _dont_know(t):
@@ -81,10 +86,12 @@ def parse_device_count(text: Optional[str], devices: Iterable[str] = ()) -> Opti
     numbers += [v for w, v in _NUMBER_WORDS.items() if _has(t, (w,))]
     if numbers:
         return "many" if max(numbers) >= 2 else "one"
-    mentioned = sum(1 for w in _DEVICE_WORDS if _has(t, (w,)))
-    if mentioned >= 2 or (" e " in f" {t} " and mentioned >= 1):
+    places = sum(1 for w in _PLACE_WORDS if _has(t, (w,)))
+    mentioned = sum(1 for w in _DEVICE_WORDS if _has(t, (w,))) - places
+    # One device and where it is ("il fisso in ufficio") is one device.
+    if mentioned >= 2 or places >= 2 or (" e " in f" {t} " and mentioned + places >= 1):
         return "many"
-    if mentioned == 1 or named:
+    if mentioned + places >= 1 or named:
         return "one"
     return None
 

@@ -20,7 +20,8 @@ from actions.answers import (
         ("solo uno", "one"), ("uno solo", "one"), ("soltanto il pc", "one"), ("1", "one"),
         ("tre", "many"), ("2", "many"), ("telefono e pc", "many"), ("Più di uno", "many"),
         ("piu di uno", "many"), ("cellulare, tablet e portatile", "many"), ("boh", "unknown"),
-        ("entrambi", "many"), ("banana", None),
+        ("entrambi", "many"), ("banana", None), ("il fisso in ufficio", "one"),
+        ("a casa e in ufficio", "many"), ("il portatile, sia a casa che al lavoro", "many"),
     ],
 )
 def test_device_count(text, expected):
@@ -29,6 +30,10 @@ def test_device_count(text, expected):
 
 def test_named_devices_count_as_many():
     assert parse_device_count("questi", ["smartphone", "pc"]) == "many"
+    # A place cut off a device name by the extractor is not a second device.
+    assert parse_device_count("solo quello, il portatile di casa", ["portatile", "casa"]) == "one"
+    assert parse_device_count("il fisso in ufficio", ["fisso", "ufficio"]) == "one"
+    assert parse_device_count("il tablet e il pc in ufficio", ["tablet", "pc", "ufficio"]) == "many"
 
 
 @pytest.mark.parametrize(

@@ -34,3 +34,14 @@ def test_unknown_words_are_out_of_scope_unless_small_talk_or_unreadable(intent, 
 
 def test_without_a_vocabulary_nothing_is_replaced():
     assert replaces("ask_offline", "pentola arancione giraffa", set()) is False
+
+
+SMALL_TALK = vocabulary_of(["raccontami una barzelletta", "che tempo fa stasera?"])
+
+
+def test_small_talk_stands_on_its_own_words_and_random_nouns_do_not():
+    assert replaces("chitchat", "una barzelletta divertente", VOCABULARY, chitchat=SMALL_TALK) is False
+    assert replaces("chitchat", "cancello la posta", VOCABULARY, chitchat=SMALL_TALK) is False
+    assert replaces("chitchat", "pianoforte tegola cammello", VOCABULARY, chitchat=SMALL_TALK) is True
+    # A model trained before the small-talk words: small talk is left alone.
+    assert replaces("chitchat", "pianoforte tegola cammello", VOCABULARY) is False
