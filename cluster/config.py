@@ -111,3 +111,7 @@ class ClusterConfig:
     def tickets_db_url(self, password: str) -> str:
         """The ticket database (for the action servers, console and worker; environment only)."""
         return f"postgresql://rasa:{password}@127.0.0.1:{self.postgres_port}/tickets"
+
+    def analytics_db_url(self, password: str) -> str:
+        """The event broker's database, read by the console's analytics (environment only)."""
+        return f"postgresql://rasa:{password}@127.0.0.1:{self.postgres_port}/analytics"

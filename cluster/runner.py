@@ -68,6 +68,7 @@ class Cluster:
             "ACTION_SERVER_TOKEN": self.secrets["action_server_token"],
             "WIDGET_SESSION_SECRET": self.secrets["widget_session_secret"],
             "TICKETS_DB_URL": self.config.tickets_db_url(self.secrets["db_password"]),
+            "ANALYTICS_DB_URL": self.config.analytics_db_url(self.secrets["db_password"]),
             "CLUSTER_ACTIONS_URL": f"http://127.0.0.1:{self.config.actions_lb_port}/webhook",
             "RASA_URL": self.config.public_url,
             "WIDGET_SOCKET_URL": self.config.public_url,

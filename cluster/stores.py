@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional
 from cluster.process import ServiceProcess, give_to_service_user, run_as_service
 
 #: Databases the cluster uses, all owned by the role ``rasa``.
-DATABASES = ("rasa", "tickets")
+DATABASES = ("rasa", "tickets", "analytics")
 DB_USER = "rasa"
 
 
@@ -126,10 +126,10 @@ class Postgres:
             connection.close()
 
     def env(self) -> Dict[str, str]:
-        """The variables ``cluster/endpoints.yml`` reads for the tracker store."""
+        """The variables ``cluster/endpoints.yml`` reads for the tracker store and event broker."""
         return {"TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": str(self.port),
                 "TRACKER_DB_NAME": "rasa", "TRACKER_DB_USER": DB_USER,
-                "TRACKER_DB_PASSWORD": self.password}
+                "TRACKER_DB_PASSWORD": self.password, "ANALYTICS_DB_NAME": "analytics"}
 
 
 class Redis:

@@ -9,6 +9,7 @@ and Redis, and the last test restarts everything.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import time
 from typing import Any, Dict, Iterator, List, Optional
@@ -74,6 +75,10 @@ def test_turns_alternate_between_processes_and_keep_context(cluster: Cluster) ->
     assert "utter_space_imap" in got[3][1], got
     state = assert_every_event_once(cluster, sender)
     assert state["slots"]["protocol"] == "imap"
+    # Rasa's event broker recorded each event once too, in the analytics database.
+    broker = cluster.postgres.query("SELECT data FROM events WHERE sender_id = %s ORDER BY id",
+                                    (sender,), db="analytics")
+    assert [json.loads(row[0])["event"] for row in broker] == [e["event"] for e in state["events"]]
     # Through the balancer: REST round-robins over both processes.
     served = {rest(cluster.config.public_url, _sender("rr"), "ciao")[0] for _ in range(4)}
     assert {_port(u) for u in served} == set(cluster.config.rasa_ports)

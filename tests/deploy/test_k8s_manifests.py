@@ -131,23 +131,30 @@ def named(docs: List[Doc], kind: str, name: str) -> Optional[Doc]:
 
 
 def workloads(docs: List[Doc]) -> Iterator[Doc]:
-    for kind in ("Deployment", "StatefulSet", "DaemonSet"):
+    for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob"):
         yield from of_kind(docs, kind)
 
 
+def pod_template(workload: Doc) -> Doc:
+    """The pod template of a workload (a CronJob's is inside its job template)."""
+    if workload.get("kind") == "CronJob":
+        return workload["spec"]["jobTemplate"]["spec"]["template"]
+    return workload["spec"]["template"]
+
+
 def containers(workload: Doc) -> List[Doc]:
-    return workload["spec"]["template"]["spec"].get("containers") or []
+    return pod_template(workload)["spec"].get("containers") or []
 
 
 def all_containers(workload: Doc) -> List[Doc]:
-    spec = workload["spec"]["template"]["spec"]
+    spec = pod_template(workload)["spec"]
     return (spec.get("initContainers") or []) + (spec.get("containers") or [])
 
 
 def component_labels(docs: List[Doc], component: str) -> Dict[str, str]:
-    deployment = named(docs, "Deployment", component)
-    assert deployment is not None, f"no Deployment {component}"
-    return deployment["spec"]["template"]["metadata"]["labels"]
+    workload = next((w for w in workloads(docs) if w["metadata"]["name"] == component), None)
+    assert workload is not None, f"no workload {component}"
+    return pod_template(workload)["metadata"]["labels"]
 
 
 def selector_matches(selector: Optional[Doc], labels: Dict[str, str]) -> bool:
@@ -302,6 +309,8 @@ def check_probes(docs: List[Doc]) -> List[str]:
     """Every long-running container has a readiness and a liveness probe, on a port it opens."""
     problems = []
     for workload in workloads(docs):
+        if workload["kind"] == "CronJob":
+            continue
         for container in containers(workload):
             where = f"{workload['metadata']['name']}/{container['name']}"
             ports = {port.get("name") for port in container.get("ports") or []} | {
@@ -319,7 +328,7 @@ def check_non_root(docs: List[Doc]) -> List[str]:
     """Containers run as a non-root user, without privilege escalation or capabilities."""
     problems = []
     for workload in workloads(docs):
-        pod = workload["spec"]["template"]["spec"].get("securityContext") or {}
+        pod = pod_template(workload)["spec"].get("securityContext") or {}
         for container in all_containers(workload):
             where = f"{workload['metadata']['name']}/{container['name']}"
             own = container.get("securityContext") or {}
@@ -362,7 +371,7 @@ def check_action_server_policy(docs: List[Doc]) -> List[str]:
 
 #: Ports each component may reach, beyond the cluster DNS (53): nothing else leaves its pods.
 EGRESS_PORTS = {"action-server": {5432}, "webapp": set(), "rasa": {5432, 6379, 5055},
-                "console": {5432, 5005}, "worker": {5432, 587, 465, 25, 443}}
+                "console": {5432, 5005}, "worker": {5432, 587, 465, 25, 443}, "purge": {5432}}
 
 
 def check_egress(docs: List[Doc]) -> List[str]:
@@ -457,6 +466,11 @@ def test_invariant(docs: List[Doc], check: Callable[[List[Doc]], List[str]]) -> 
 def test_every_process_is_deployed(docs: List[Doc]) -> None:
     assert {doc["metadata"]["name"] for doc in of_kind(docs, "Deployment")} == {
         "rasa", "action-server", "webapp", "console", "worker"}
+    purge = named(docs, "CronJob", "purge")
+    assert purge is not None, "the retention purge must run on a schedule"
+    assert containers(purge)[0]["command"] == ["python", "-m", "escalation.purge"]
+    secrets = {env["valueFrom"]["secretKeyRef"]["key"] for env in containers(purge)[0]["env"]}
+    assert {"TICKETS_DB_URL", "ANALYTICS_DB_URL"} <= secrets, "purge needs tickets and analytics"
     rasa = " ".join(containers(named(docs, "Deployment", "rasa"))[0]["command"])
     assert "-m supervisor.rasa_run" in rasa, "Rasa must start via supervisor.rasa_run (runtime patches)"
     assert "--enable-api" in rasa, "the console needs Rasa's HTTP API"
@@ -636,7 +650,8 @@ def test_endpoints_copy_matches_the_cluster_file() -> None:
 def test_secret_example_is_outside_every_kustomization_and_holds_placeholders() -> None:
     example = yaml.safe_load((K8S / "secret.example.yaml").read_text())
     assert example["kind"] == "Secret"
-    assert all(str(value).startswith(("<", "redis://:<", "postgresql+psycopg2://tickets:<"))
+    assert all(str(value).startswith(("<", "redis://:<", "postgresql+psycopg2://tickets:<",
+                                      "postgresql+psycopg2://rasa:<"))
                for value in example["stringData"].values())
     for kustomization in K8S.rglob("kustomization.yaml"):
         assert "secret.example" not in kustomization.read_text()
