@@ -163,7 +163,9 @@ def markdown(results: Mapping[str, Any], details: Mapping[str, Any]) -> str:
         "- **Stock** = `bench/stock_config.yml`: Rasa 3.6's own default configuration "
         "(rasa/engine/recipes/config_files/default_config.yml, what a `rasa init` project trains with), "
         "language `it`. **Ours** = `config.yml`. Both trained in the same run on the same `domain.yml` and "
-        "`data/`, with Rasa's training cache disabled.",
+        "`data/`, with Rasa's training cache disabled. Both are served with the project's action server; "
+        "ours runs on the project's runtime (`supervisor.rasa_run`) with the SQL event broker of "
+        "`endpoints.yml` (SQLite) as deployed, stock on plain `rasa run` without a broker.",
         "",
         "## Targets",
         "",

@@ -34,8 +34,13 @@ def _env(extra: Mapping[str, str]) -> dict:
             **extra}
 
 
-def write_runtime_files(directory: Path, action_port: int) -> tuple[Path, Path]:
-    """Credentials with only the REST channel (limits raised) and endpoints with the action server."""
+def write_runtime_files(directory: Path, action_port: int,
+                        event_broker: bool = False) -> tuple[Path, Path]:
+    """Credentials with only the REST channel (limits raised) and endpoints with the action server.
+
+    ``event_broker`` adds the SQL event broker as deployed (endpoints.yml: a
+    SQLite file, here in ``directory``), so its cost per event is measured.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     credentials = directory / "credentials.yml"
     # The load comes from one address and the long conversations from one sender each:
@@ -44,8 +49,10 @@ def write_runtime_files(directory: Path, action_port: int) -> tuple[Path, Path]:
         f"  {key}: 1000000\n" for key in ("rate_limit_burst", "rate_limit_per_minute",
                                           "address_rate_limit_burst", "address_rate_limit_per_minute")))
     endpoints = directory / "endpoints.yml"
+    broker = (f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n'
+              f'  db: "{directory / "analytics_events.sqlite3"}"\n') if event_broker else ""
     endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{action_port}/webhook"\n'
-                         "  token: ${ACTION_SERVER_TOKEN}\n")
+                         "  token: ${ACTION_SERVER_TOKEN}\n" + broker)
     return credentials, endpoints
 
 

@@ -75,12 +75,13 @@ def measure_serving(name: str, model: Path, run_dir: Path, conversations: List[L
     """Start the action server and Rasa with ``model``, measure, stop both.
 
     The stock model runs on plain ``rasa run``; ours on the project's runtime
-    (``supervisor.rasa_run``, with its patches), as deployed.
+    (``supervisor.rasa_run``, with its patches) and with the SQL event broker
+    the analytics read, as deployed.
     """
     work = run_dir / f"serve-{name}"
     shutil.rmtree(work, ignore_errors=True)
     action_port, rasa_port = free_port(), free_port()
-    credentials, endpoints = write_runtime_files(work, action_port)
+    credentials, endpoints = write_runtime_files(work, action_port, event_broker=name != "stock")
     servers = []
     with PeakRss() as memory:
         try:
