@@ -60,6 +60,12 @@ def _alive(cluster: Cluster) -> List[str]:
     return [s.name for s in cluster.servers() if s.process.poll() is None]
 
 
+def _saved_turns(cluster: Cluster, sender: str, count: int) -> None:
+    """Wait until the tracker store holds ``count`` customer turns of ``sender``."""
+    eventually(lambda: len(turns(tracker(cluster, sender))) >= count,
+               f"{sender}: fewer than {count} turns saved")
+
+
 # ---------------------------------------------------------------- 1. turns move between processes
 
 def test_turns_alternate_between_processes_and_keep_context(cluster: Cluster) -> None:
@@ -68,6 +74,7 @@ def test_turns_alternate_between_processes_and_keep_context(cluster: Cluster) ->
     first, second = cluster.config.rasa_urls
     for url, text in ((first, PROTOCOL), (second, DELETE), (first, OFFLINE), (second, SPACE)):
         rest(url, sender, text)
+    _saved_turns(cluster, sender, 4)
     got = turns(tracker(cluster, sender, second))
     assert [text for text, _ in got] == [PROTOCOL, DELETE, OFFLINE, SPACE]
     assert "utter_delete_imap" in got[1][1], got
@@ -102,6 +109,8 @@ async def test_simultaneous_messages_are_handled_one_after_the_other(cluster: Cl
             for call in (arest(session, first, s, DELETE), arest(session, second, s, OFFLINE))))
     expected = {DELETE: "utter_delete_imap", OFFLINE: "utter_offline_imap"}
     for sender in senders:
+        # The replies come before the last turn is saved: wait for it (a lost turn never comes).
+        _saved_turns(cluster, sender, 3)
         state = assert_every_event_once(cluster, sender)
         got = turns(state)
         assert [text for text, _ in got[:1]] == [PROTOCOL]
