@@ -7,7 +7,9 @@ import secrets
 from pathlib import Path
 from typing import Mapping, Optional
 
-from bench.plan import ACTION_SETTINGS
+import yaml
+
+from bench.plan import ACTION_SETTINGS, ROOT
 from bench.progress import ticking
 from supervisor import HOST, LIMITS_ENV, QUIET_ENV, Server, actions_command, free_port, rasa_command, tail
 
@@ -34,12 +36,19 @@ def _env(extra: Mapping[str, str]) -> dict:
             **extra}
 
 
+def deployed_broker(db: Path) -> dict:
+    """The event broker section of the project's endpoints.yml, writing to the SQLite file ``db``."""
+    section = yaml.safe_load((ROOT / "endpoints.yml").read_text())["event_broker"]
+    return {**section, "dialect": "sqlite", "db": str(db)}
+
+
 def write_runtime_files(directory: Path, action_port: int,
                         event_broker: bool = False) -> tuple[Path, Path]:
     """Credentials with only the REST channel (limits raised) and endpoints with the action server.
 
-    ``event_broker`` adds the SQL event broker as deployed (endpoints.yml: a
-    SQLite file, here in ``directory``), so its cost per event is measured.
+    ``event_broker`` adds the event broker as deployed (the project's
+    endpoints.yml, its SQLite file here in ``directory``), so its cost per
+    event is measured.
     """
     directory.mkdir(parents=True, exist_ok=True)
     credentials = directory / "credentials.yml"
@@ -49,8 +58,8 @@ def write_runtime_files(directory: Path, action_port: int,
         f"  {key}: 1000000\n" for key in ("rate_limit_burst", "rate_limit_per_minute",
                                           "address_rate_limit_burst", "address_rate_limit_per_minute")))
     endpoints = directory / "endpoints.yml"
-    broker = (f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n'
-              f'  db: "{directory / "analytics_events.sqlite3"}"\n') if event_broker else ""
+    broker = yaml.safe_dump({"event_broker": deployed_broker(directory / "analytics_events.sqlite3")}
+                            ) if event_broker else ""
     endpoints.write_text(f'action_endpoint:\n  url: "http://{HOST}:{action_port}/webhook"\n'
                          "  token: ${ACTION_SERVER_TOKEN}\n" + broker)
     return credentials, endpoints
