@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -36,6 +36,12 @@ def blend(earlier: Iterable[Mapping[str, Any]], regression: Iterable[Tuple[str, 
     return [{"name": name, "confidence": score} for name, score in ranked[:length]]
 
 
+def _has_sentence_features(message: Message) -> bool:
+    """True when the featurizers gave ``message`` a sentence-level feature vector."""
+    return any(features[1] is not None for features in (message.get_sparse_features(TEXT),
+                                                          message.get_dense_features(TEXT)))
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class BlendedIntentClassifier(LogisticRegressionClassifier):
     """Rasa's logistic regression, blended into the intent ranking of the classifier before it."""
@@ -47,12 +53,15 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Blend each message's intent ranking with the regression's probabilities."""
-        if not messages or not hasattr(self.clf, "classes_"):
-            return messages  # untrained (no intent examples): the earlier ranking stands
-        probabilities = self.clf.predict_proba(self._create_X(messages))
+        # An empty message has no sentence features: its earlier ranking stands, as it
+        # does when the regression is untrained (no intent examples).
+        featurized = [message for message in messages if _has_sentence_features(message)]
+        if not featurized or not hasattr(self.clf, "classes_"):
+            return messages
+        probabilities = self.clf.predict_proba(self._create_X(featurized))
         weight = float(self.config["weight"])
         length = int(self.config["ranking_length"]) or len(self.clf.classes_)
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(featurized, probabilities):
             earlier = message.get(INTENT_RANKING_KEY) or []
             ranking = blend(earlier, zip(self.clf.classes_, row), weight if earlier else 1.0, length)
             message.set(INTENT, ranking[0], add_to_output=True)

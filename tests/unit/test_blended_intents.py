@@ -66,3 +66,9 @@ def test_trained_component_blends_and_keeps_training_labels(tmp_path) -> None:
     assert {entry["name"] for entry in ranking} == {"saluto", "congedo"}
     assert sum(entry["confidence"] for entry in ranking) == pytest.approx(1.0)
     assert ranking[0]["name"] == "congedo", "the regression, sure of the farewell, outweighs DIET's 0.6"
+
+    empty = Message(data={"text": ""})  # spaCy gives no tokens, so the featurizers add nothing
+    empty.set("intent", {"name": None, "confidence": 0.0})
+    classifier.process([empty, message])  # no features: left as it was, the other still blended
+    assert empty.get("intent") == {"name": None, "confidence": 0.0}
+    assert message.get("intent")["name"] == "congedo"
