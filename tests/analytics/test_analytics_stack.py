@@ -1,4 +1,4 @@
-"""Seeded figures end to end: real Rasa (SQL event broker on), action server and console.
+"""Seeded figures end to end: real Rasa (the event broker of endpoints.yml), action server and console.
 
 Six conversations go through the REST channel with the desk CLOSED
 (tests/settings/provider.closed.yml: a handoff opens a ticket and offers a
@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.support.stack import ROOT, free_port, stack_or_skip
 
@@ -58,6 +59,8 @@ CONVERSATIONS = {
     "c-down": ["/ask_difference", "ciao ciao", "/rate_not_helpful", "/rate_unclear"],
 }
 WIDGET_TURNS = ["/ask_difference", "grazie mille", "/rate_helpful"]
+#: The event broker as endpoints.yml deploys it (Rasa's SQLEventBroker, batched per turn).
+DEPLOYED_BROKER = yaml.safe_load((ROOT / "endpoints.yml").read_text())["event_broker"]
 
 
 async def _widget_conversation(stack: Any) -> list[list[str]]:
@@ -96,7 +99,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Any:
         tmp,
         with_webapp=False,
         extra_env={"TICKETS_DB_URL": tickets_url},
-        endpoints_extra={"event_broker": {"type": "SQL", "dialect": "sqlite", "db": str(events_db)}},
+        endpoints_extra={"event_broker": {**DEPLOYED_BROKER, "dialect": "sqlite", "db": str(events_db)}},
     )
     mp.undo()
     replies: dict[str, list[list[dict]]] = {}
