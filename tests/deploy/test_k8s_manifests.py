@@ -233,8 +233,8 @@ def check_stores(docs: List[Doc]) -> List[str]:
     if str(tracker.get("type", "")).lower() != "sql" or tracker.get("dialect") != "postgresql":
         problems.append(f"tracker_store is not SQL on PostgreSQL: {tracker}")
     lock = endpoints.get("lock_store") or {}
-    if str(lock.get("type", "")).lower() != "redis":
-        problems.append(f"lock_store is not redis: {lock}")
+    if lock.get("type") != "stores.redis_lock.AtomicRedisLockStore":
+        problems.append(f"lock_store is not the atomic Redis lock store: {lock}")
     elif not str(lock.get("key_prefix", "")).isalnum():
         problems.append("lock_store.key_prefix must be alphanumeric (Rasa ignores any other)")
     for section, key in (("tracker_store", "password"), ("lock_store", "password"),
