@@ -75,8 +75,12 @@ class AtomicRedisLockStore(RedisLockStore):
 
         self._change(conversation_id, expire)
 
-    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        """Return the ticket and delete the lock if nobody else is waiting."""
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Return the ticket and delete the lock if nobody else waits, in one transaction.
+
+        Rasa's ``cleanup`` does this in two steps (``finish_serving``, then a
+        delete if idle), between which another process may take a ticket.
+        """
 
         def finish(lock: Optional[TicketLock]) -> Any:
             if lock is None:
@@ -85,7 +89,3 @@ class AtomicRedisLockStore(RedisLockStore):
             return (lock if lock.is_someone_waiting() else None), None
 
         self._change(conversation_id, finish)
-
-    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        """Rasa's cleanup is two steps (return, then delete if idle): here one transaction."""
-        self.finish_serving(conversation_id, ticket_number)

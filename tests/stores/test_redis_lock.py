@@ -13,25 +13,23 @@ import asyncio
 import os
 import secrets
 import shutil
-import subprocess
+import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-import redis
 import yaml
 from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from cluster.stores import Redis
 from stores.redis_lock import AtomicRedisLockStore
 from tests.support.stack import ROOT, free_port
 
 pytestmark = pytest.mark.servers
 
-REDIS_SERVER = shutil.which("redis-server")
 CLIENTS = 6
 ROUNDS = 12
 #: One attempt that has not got the lock after this long is stuck (a lost ticket is never served).
@@ -39,32 +37,20 @@ STUCK_S = 2.0
 
 
 @pytest.fixture(scope="module")
-def redis_port() -> Iterator[int]:
-    """A throwaway Redis server on a free loopback port, nothing kept on disk."""
-    if REDIS_SERVER is None:
+def redis_server() -> Iterator[Redis]:
+    """A throwaway Redis server (the cluster's runner: loopback, password, nothing on disk)."""
+    if shutil.which("redis-server") is None:
         message = "redis-server missing: bash scripts/setup_cluster_deps.sh"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    port = free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise
-            time.sleep(0.05)
-    yield port
-    server.terminate()
-    server.wait(timeout=10)
+    data_dir = Path(tempfile.mkdtemp(prefix="imap-lock-"))
+    data_dir.chmod(0o711)  # the stores' user must reach its own subdirectory
+    server = Redis(data_dir / "redis", free_port(), secrets.token_urlsafe(16), data_dir / "redis.log")
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @dataclass
@@ -113,42 +99,45 @@ def race(make_store: Callable[[], LockStore], conversation_id: str, stuck_s: flo
     return seen
 
 
-def _config(port: int) -> EndpointConfig:
+def _config(server: Redis) -> EndpointConfig:
+    """The deployed ``lock_store`` section, pointed at ``server``."""
     return EndpointConfig.from_dict({"type": "stores.redis_lock.AtomicRedisLockStore",
-                                     "url": "127.0.0.1", "port": port, "db": 1,
-                                     "key_prefix": "imappop"})
+                                     "url": "127.0.0.1", "port": server.port, "db": 1,
+                                     "password": server.password, "key_prefix": "imappop"})
 
 
-def test_every_turn_runs_alone_and_none_is_lost(redis_port: int) -> None:
+def _rasas_store(server: Redis, **kwargs: str) -> RedisLockStore:
+    return RedisLockStore(host="127.0.0.1", port=server.port, db=1, password=server.password, **kwargs)
+
+
+def test_every_turn_runs_alone_and_none_is_lost(redis_server: Redis) -> None:
     """Six processes hammering one conversation: 72 turns, one at a time, no error, nothing stuck."""
     conversation = f"race-{secrets.token_hex(4)}"
-    seen = race(lambda: AtomicRedisLockStore(_config(redis_port)), conversation)
+    seen = race(lambda: AtomicRedisLockStore(_config(redis_server)), conversation)
     assert (seen.done, seen.overlaps, seen.errors, seen.stuck) == (CLIENTS * ROUNDS, 0, 0, 0)
     # The last one out deleted the lock, as Rasa's store does.
-    assert redis.Redis(host="127.0.0.1", port=redis_port, db=1).keys("*") == []
+    assert _rasas_store(redis_server).red.keys("*") == []
 
 
-def test_rasas_own_store_fails_the_same_race(redis_port: int) -> None:
+def test_rasas_own_store_fails_the_same_race(redis_server: Redis) -> None:
     """Can-fail case: Rasa 3.6's RedisLockStore under the same load overlaps, errs or gets stuck."""
     conversation = f"race-{secrets.token_hex(4)}"
-    seen = race(lambda: RedisLockStore(host="127.0.0.1", port=redis_port, db=1), conversation, 0.5)
+    seen = race(lambda: _rasas_store(redis_server), conversation, 0.5)
     assert seen.overlaps + seen.errors + seen.stuck > 0, seen
 
 
-def test_rasa_loads_it_from_the_deployed_endpoints(redis_port: int) -> None:
+def test_rasa_loads_it_from_the_deployed_endpoints(redis_server: Redis) -> None:
     """Both deployed endpoints files name this class, with Rasa's ``redis`` keys, and Rasa builds it."""
-    from rasa.core.lock_store import LockStore as RasaLockStore
-
     for path in (ROOT / "cluster" / "endpoints.yml", ROOT / "deploy" / "k8s" / "base" / "endpoints.yml"):
         section = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["lock_store"]
         assert section["type"] == "stores.redis_lock.AtomicRedisLockStore", path
         assert str(section["key_prefix"]).isalnum(), path
-    store = RasaLockStore.create(_config(redis_port))
+    store = LockStore.create(_config(redis_server))
     assert isinstance(store, AtomicRedisLockStore)
     assert store.key_prefix == "imappop:lock:"
     # Same data as Rasa's store: a lock written by one is read by the other.
     ticket = store.issue_ticket("shared")
-    stock = RedisLockStore(host="127.0.0.1", port=redis_port, db=1, key_prefix="imappop")
+    stock = _rasas_store(redis_server, key_prefix="imappop")
     assert stock.get_lock("shared").now_serving == ticket
     store.cleanup("shared", ticket)
     assert stock.get_lock("shared") is None
