@@ -48,8 +48,13 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Rasa's logistic regression defaults, plus the regression's ``weight`` in the blend."""
-        return {**LogisticRegressionClassifier.get_default_config(), "weight": 0.5}
+        """Rasa's logistic regression defaults, plus its inverse regularisation ``C`` and ``weight``."""
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "weight": 0.5}
+
+    def __init__(self, config: Dict[Text, Any], *args: Any) -> None:
+        """Rasa's regression, with ``C`` (Rasa leaves scikit-learn's 1.0) configurable."""
+        super().__init__(config, *args)
+        self.clf.set_params(C=float(self.config["C"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Blend each message's intent ranking with the regression's probabilities."""

@@ -72,3 +72,15 @@ def test_trained_component_blends_and_keeps_training_labels(tmp_path) -> None:
     classifier.process([empty, message])  # no features: left as it was, the other still blended
     assert empty.get("intent") == {"name": None, "confidence": 0.0}
     assert message.get("intent")["name"] == "congedo"
+
+
+def test_regularisation_comes_from_the_configuration(tmp_path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    default = BlendedIntentClassifier.create(
+        BlendedIntentClassifier.get_default_config(), storage, Resource("default"), context)
+    tuned = BlendedIntentClassifier.create(
+        {**BlendedIntentClassifier.get_default_config(), "C": 3, "max_iter": 1000},
+        storage, Resource("tuned"), context)
+    assert default.clf.C == 1.0, "scikit-learn's own default, as in Rasa's regression"
+    assert (tuned.clf.C, tuned.clf.max_iter) == (3.0, 1000)
