@@ -53,17 +53,30 @@ def _rasa_function(frame: str) -> Optional[str]:
     return f"{package[1]}:{match['function']}" if match and package else None
 
 
+def is_idle_wait(stack: str) -> bool:
+    """True for a sample of a thread-pool worker waiting for work (its innermost frame is the wait).
+
+    py-spy cannot tell that a thread blocked in C on the pool's queue is idle,
+    so without this the pool's waiting threads dilute every share.
+    """
+    innermost = stack.rsplit(";", 1)[-1].strip()
+    match = _FRAME.match(innermost)
+    return bool(match) and match["function"] == "_worker" and match["file"].endswith(
+        "concurrent/futures/thread.py")
+
+
 def hottest_rasa_functions(lines: Iterable[str], top: int = 5) -> List[Dict[str, object]]:
-    """The ``top`` Rasa functions by share of samples, each sample charged to its innermost Rasa frame.
+    """The ``top`` Rasa functions by share of busy samples, each charged to its innermost Rasa frame.
 
     A sample spent in a library (TensorFlow, jsonschema, json) is charged to the
     Rasa function that called into it, so the list says where Rasa's time goes.
+    Samples of idle pool threads (:func:`is_idle_wait`) are left out.
     """
     charged: Dict[str, int] = collections.Counter()
     total = 0
     for line in lines:
         stack, _, count = line.rstrip("\n").rpartition(" ")
-        if not stack or not count.isdigit():
+        if not stack or not count.isdigit() or is_idle_wait(stack):
             continue
         total += int(count)
         for frame in reversed(stack.split(";")):

@@ -236,6 +236,7 @@ def test_hottest_rasa_functions_charge_the_innermost_rasa_frame() -> None:
         "<module> (rasa:8);run (rasa/core/processor.py:10);validate (jsonschema/validators.py:5) 6\n",
         "<module> (rasa:8);run (rasa/core/processor.py:10);predict (rasa/core/policies/ted.py:3) 3\n",
         "<module> (rasa:8);poll (asyncio/events.py:1) 1\n",
+        "_bootstrap (threading.py:9);_worker (/usr/lib/python3.10/concurrent/futures/thread.py:81) 90\n",
         "garbage line\n",
     ]
     top = hottest_rasa_functions(lines, top=5)
