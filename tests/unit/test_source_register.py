@@ -68,6 +68,7 @@ def sendable() -> Set[str]:
     names |= {f"utter_bad_input_{kind}" for kind in KINDS}
     names |= {f"utter_app_{key}" for key in CLIENT_KEYS}
     names |= {f"utter_missing_{key}" for key in MISSING_KEYS}
+    names.add("utter_default")  # sent by Rasa's action_default_fallback, config.yml's core fallback
     return with_continuations({n for n in names if n in RESPONSES})
 
 
