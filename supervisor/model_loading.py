@@ -3,8 +3,9 @@
 Rasa 3.6.21's ``RasaModel.load`` builds the network by compiling it and
 *fitting* it on one example, then overwrites the weights with the trained
 ones. The fit traces Rasa's whole training graph (losses, gradients, the
-optimiser) only to create variables of the right size: about 600 MB of the
-Rasa process's memory for DIET, never used by a server that only predicts.
+optimiser) only to create variables of the right size: for DIET the fit added
+about 600 MB to the Rasa process, for a graph a server that only predicts
+never runs (the process's peak is about 500 MB lower without it).
 
 ``install()`` builds the same variables with one eager prediction instead,
 restores the trained weights (the optimiser's saved state is skipped), then
@@ -15,14 +16,14 @@ A load for fine-tuning, or without a prediction example, keeps Rasa's own way.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from supervisor.rasa_version import require_patched_version
 
 
 def load_for_prediction(cls: Any, model_file_name: str, model_data_example: Any,
                         predict_data_example: Optional[Any] = None, finetune_mode: bool = False,
-                        *args: Any, rasa_load: Any = None, **kwargs: Any) -> Any:
+                        *args: Any, rasa_load: Callable[..., Any], **kwargs: Any) -> Any:
     """``cls`` with the weights of ``model_file_name``, ready to predict; Rasa's load if it must train."""
     if finetune_mode or predict_data_example is None:
         return rasa_load(cls, model_file_name, model_data_example, predict_data_example,
