@@ -28,16 +28,16 @@ def load_for_prediction(cls: Any, model_file_name: str, model_data_example: Any,
     if finetune_mode or predict_data_example is None:
         return rasa_load(cls, model_file_name, model_data_example, predict_data_example,
                          finetune_mode, *args, **kwargs)
+    from rasa.utils.tensorflow.constants import RUN_EAGERLY
+
     model = cls(*args, **kwargs)
-    eager = model.run_eagerly
     model.run_eagerly = True
     model.run_inference(predict_data_example)  # creates the variables, traces nothing
     model.load_weights(model_file_name).expect_partial()  # no optimiser: its state is not read
-    model.run_eagerly = eager
+    model.run_eagerly = kwargs.get("config", {}).get(RUN_EAGERLY)  # what Rasa's compile sets
     # Rasa caches the label embeddings on the first prediction: compute them again
     # from the trained weights, and trace the prediction graph only now.
     model.prepare_for_predict()
-    model.prepared_for_prediction = True
     model._tf_predict_step = None
     model.run_inference(predict_data_example)
     return model

@@ -21,7 +21,7 @@ import yaml
 from cluster.config import ClusterConfig
 from cluster.runner import Cluster
 from cluster.stores import postgres_bin
-from tests.support.stack import ROOT, TEST_WIDGET, latest_model
+from tests.support.stack import ROOT, TEST_WIDGET, model_or_skip
 from tests.widget.chat_client import Visitor
 
 ORIGIN = "http://127.0.0.1:8080"
@@ -66,9 +66,7 @@ def make_cluster(lock_store: bool = True) -> Cluster:
     missing = _missing_binaries()
     if missing:
         _skip_or_fail(f"{', '.join(missing)} missing: bash scripts/setup_cluster_deps.sh")
-    model = latest_model()
-    if model is None:
-        _skip_or_fail("no trained model in models/: run `make train` first")
+    model = model_or_skip()
     data_dir = Path(tempfile.mkdtemp(prefix="imap-cluster-"))
     settings, credentials = write_cluster_files(data_dir)
     config = ClusterConfig.ephemeral(

@@ -40,7 +40,7 @@ from supervisor import (
 )
 
 MODELS_DIR = ROOT / "models"
-__all__ = ["ROOT", "Server", "Stack", "free_port", "spawn", "start_stack", "stack_or_skip",
+__all__ = ["ROOT", "Server", "Stack", "free_port", "model_or_skip", "spawn", "start_stack", "stack_or_skip",
            "write_settings"]
 
 
@@ -225,15 +225,23 @@ def start_stack(
     return stack
 
 
-def stack_or_skip(tmp_dir: Path, **kwargs: Any) -> Stack:
-    """``start_stack``, but skip (or fail under CI) when no model is trained."""
+def model_or_skip() -> Path:
+    """The newest trained model; skip the test (fail it under CI) when there is none."""
     import pytest
 
-    if latest_model() is None and "model" not in kwargs:
+    model = latest_model()
+    if model is None:
         message = f"no trained model in {MODELS_DIR}: run `make train` first"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    return model
+
+
+def stack_or_skip(tmp_dir: Path, **kwargs: Any) -> Stack:
+    """``start_stack``, but skip (or fail under CI) when no model is trained."""
+    if "model" not in kwargs:
+        model_or_skip()
     return start_stack(tmp_dir, **kwargs)
 
 
