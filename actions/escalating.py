@@ -68,7 +68,8 @@ class ActionEscalate(Action):
                 reason=reason,
                 intents=handover.recent_intents(events),
                 slots=handover.ticket_slots(tracker.get_slot),
-                transcript=handover.transcript(events),
+                transcript=handover.conversation_transcript(
+                    tracker.get_slot("earlier_transcript"), events),
                 page_url=handover.page_url(events),
             )
         except Exception:  # the customer must get an answer even if the DB is down

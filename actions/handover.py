@@ -15,6 +15,12 @@ ACCOUNT_TOPICS = {
     "oos_contract": "utter_account_topic_contract",
 }
 
+#: Lines of finished sessions kept in the ``earlier_transcript`` slot (actions/session.py):
+#: more than one full session of ten customer messages, small enough to ride along.
+CARRIED_LINES = 40
+TRANSCRIPT_LINES = 200
+_SENDERS = ("user", "bot", "agent")
+
 TICKET_SLOTS = ("protocol", "device", "devices", "mail_client", "recommended_protocol",
                 "rec_devices", "rec_offline", "rec_storage", "rec_space")
 
@@ -57,7 +63,7 @@ def _when(timestamp: Any) -> str:
         return ""
 
 
-def transcript(events: Iterable[Dict[str, Any]], max_lines: int = 200) -> List[Dict[str, str]]:
+def transcript(events: Iterable[Dict[str, Any]], max_lines: int = TRANSCRIPT_LINES) -> List[Dict[str, str]]:
     """User and bot lines of the conversation, oldest first."""
     lines: List[Dict[str, str]] = []
     for event in events:
@@ -71,6 +77,28 @@ def transcript(events: Iterable[Dict[str, Any]], max_lines: int = 200) -> List[D
             "agent" if (event.get("metadata") or {}).get("agent") else "bot")
         lines.append({"sender": sender, "text": text, "time": _when(event.get("timestamp"))})
     return lines[-max_lines:]
+
+
+def earlier_lines(value: Any) -> List[Dict[str, str]]:
+    """The well-formed lines of an ``earlier_transcript`` slot value (anything else is dropped)."""
+    if not isinstance(value, list):
+        return []
+    return [{"sender": line["sender"], "text": line["text"], "time": str(line.get("time") or "")}
+            for line in value
+            if isinstance(line, dict) and line.get("sender") in _SENDERS
+            and isinstance(line.get("text"), str)]
+
+
+def carried_transcript(earlier: Any, events: Iterable[Dict[str, Any]],
+                       max_lines: int = CARRIED_LINES) -> List[Dict[str, str]]:
+    """What a new session carries: the earlier lines, then the finished session's, the last ``max_lines``."""
+    return (earlier_lines(earlier) + transcript(events))[-max_lines:] if max_lines > 0 else []
+
+
+def conversation_transcript(earlier: Any, events: Iterable[Dict[str, Any]],
+                            max_lines: int = TRANSCRIPT_LINES) -> List[Dict[str, str]]:
+    """The ticket's transcript: lines carried from earlier sessions, then this session's."""
+    return (earlier_lines(earlier) + transcript(events))[-max_lines:]
 
 
 def ticket_slots(get_slot) -> Dict[str, Any]:

@@ -7,29 +7,42 @@ message with every turn. Rasa starts a new session only after inactivity
 (``session_config``). ``install()`` makes ``MessageProcessor`` also treat a
 session as expired when it already holds ``SESSION_MAX_USER_TURNS`` customer
 messages and nothing is in progress: no active form, no set-up question
-waiting for an answer, no agent holding the conversation. The project's
+waiting for an answer, no yes/no question just asked (a person offered, a
+call-back proposed...), no agent holding the conversation. The project's
 ``action_session_start`` then carries every slot over (the protocol, the
-ticket reference...), exactly as after an idle expiry. Older events leave the
-in-memory store: an agent's transcript covers the current session.
+ticket reference...), exactly as after an idle expiry, and the last lines of
+the finished session for an agent's transcript. Older events leave the
+in-memory store.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Tuple
 
 from supervisor.rasa_version import require_patched_version
 
 logger = logging.getLogger(__name__)
 
 MAX_TURNS_ENV = "SESSION_MAX_USER_TURNS"
-DEFAULT_MAX_USER_TURNS = 20
+# Ten messages: the cost of a message grows with the session (about 0.5 ms per
+# message here) and a renewal costs one session start (about 10 ms), so short
+# sessions are cheaper on average; the transcript an agent sees is carried
+# across renewals (actions/session.py), so nothing is lost for the agent.
+DEFAULT_MAX_USER_TURNS = 10
 # Slots that mean a flow of ours is waiting for the customer's next message. A
 # topic waiting for the protocol ("Tu quale usi?", slot pending_topic) is not one
 # of them: only action_explain reads it, from the carried-over slot, so a customer
 # who keeps asking without naming the protocol still gets renewed sessions.
 IN_PROGRESS_SLOTS = ("setup_pending", "setup_question", "requested_slot")
+# Actions whose next customer message the rules read in their light (data/rules.yml):
+# a person offered (yes/no), a call-back proposed after a ticket (yes/no), a
+# clarification or an out-of-scope answer (a second miss offers a person), the
+# "anything else?" after thanks. A new session would forget the question.
+# tests/unit/test_runtime_patches.py checks this list against the rules.
+AWAITING_ANSWER_AFTER = frozenset({"action_clarify", "action_escalate", "action_welcome",
+                                   "utter_offer_human", "utter_out_of_scope"})
 
 
 def max_user_turns(environ: Mapping[str, str]) -> int:
@@ -54,9 +67,22 @@ def user_turns_in_session(event_types: Iterable[str]) -> int:
     return turns
 
 
-def at_rest(slot: Callable[[str], Any], active_loop: Optional[str], paused: bool) -> bool:
-    """Nothing in progress: no form, no set-up question pending, no agent in the conversation."""
-    return not paused and not active_loop and not any(slot(name) for name in IN_PROGRESS_SLOTS)
+def last_bot_action(events: Iterable[Tuple[str, Optional[str]]]) -> Optional[str]:
+    """The assistant's last action before it listened (``(type name, action name)`` pairs, oldest first)."""
+    last = None
+    for event_type, name in events:
+        if event_type == "action" and name and name != "action_listen":
+            last = name
+        elif event_type in ("session_started", "restart"):
+            last = None
+    return last
+
+
+def at_rest(slot: Callable[[str], Any], active_loop: Optional[str], paused: bool,
+            previous_action: Optional[str] = None) -> bool:
+    """Nothing in progress: no form, no set-up question pending, no question just asked, no agent."""
+    return (not paused and not active_loop and previous_action not in AWAITING_ANSWER_AFTER
+            and not any(slot(name) for name in IN_PROGRESS_SLOTS))
 
 
 def should_renew(turns: int, limit: int, rest: bool) -> bool:
@@ -78,8 +104,11 @@ def install(rasa_version: str | None = None, environ: Mapping[str, str] = os.env
         if not self.domain.session_config.are_sessions_enabled():
             return False
         turns = user_turns_in_session(event.type_name for event in tracker.events)
-        renew = should_renew(turns, limit, at_rest(tracker.get_slot, tracker.active_loop_name,
-                                                   tracker.is_paused()))
+        if not should_renew(turns, limit, True):
+            return False
+        previous = last_bot_action((event.type_name, getattr(event, "action_name", None))
+                                   for event in tracker.events)
+        renew = at_rest(tracker.get_slot, tracker.active_loop_name, tracker.is_paused(), previous)
         if renew:
             logger.debug("Conversation %s: %d messages in this session, starting a new one",
                          tracker.sender_id, turns)

@@ -18,16 +18,30 @@ CREDENTIALS = {
 }
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: Any) -> Iterator[Stack]:
+def _assistant(tmp: Path, **extra_env: str) -> Stack:
     """Rasa + action server with the project's channels and a throw-away ticket database."""
-    tmp = tmp_path_factory.mktemp("conversations")
-    stack = stack_or_skip(
+    return stack_or_skip(
         tmp,
         with_webapp=False,
         credentials=CREDENTIALS,
-        extra_env={"TICKETS_DB_URL": f"sqlite:///{tmp / 'tickets.sqlite3'}"},
+        extra_env={"TICKETS_DB_URL": f"sqlite:///{tmp / 'tickets.sqlite3'}", **extra_env},
     )
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: Any) -> Iterator[Stack]:
+    """The assistant as deployed (default session length)."""
+    stack = _assistant(tmp_path_factory.mktemp("conversations"))
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def short_sessions(tmp_path_factory: Any) -> Iterator[Stack]:
+    """The assistant with a new conversation session after every three customer messages."""
+    stack = _assistant(tmp_path_factory.mktemp("short-sessions"), SESSION_MAX_USER_TURNS="3")
     try:
         yield stack
     finally:

@@ -5,6 +5,11 @@ channel; after every turn the tracker is read back with the API token and the
 turn's expectations are checked (see ``tests/support/dialogues.py`` for the
 format). Unlike ``rasa test core``, this runs the custom actions, the form's
 validation and every slot mapping, exactly as a customer meets them.
+
+Every dialogue runs twice: with the default session length, and with a new
+session after every three customer messages (``SESSION_MAX_USER_TURNS=3``), so
+a renewal falls inside most dialogues: whatever a conversation is in the middle
+of must survive it.
 """
 
 from __future__ import annotations
@@ -45,11 +50,22 @@ def _param(dialogue: Dialogue) -> object:
 
 @pytest.mark.parametrize("dialogue", [_param(d) for d in DIALOGUES])
 def test_dialogue(assistant: Stack, dialogue: Dialogue) -> None:
+    _drive(assistant, dialogue)
+
+
+@pytest.mark.parametrize("dialogue", [_param(d) for d in DIALOGUES])
+def test_dialogue_with_a_new_session_every_three_messages(short_sessions: Stack,
+                                                          dialogue: Dialogue) -> None:
+    _drive(short_sessions, dialogue)
+
+
+def _drive(stack: Stack, dialogue: Dialogue) -> None:
+    """Send the dialogue turn by turn; fail on the first turn that misses its expectations."""
     sender = f"conv-{uuid.uuid4().hex}"
     lines: List[str] = [f"[{dialogue.source}] {dialogue.name}"]
     for number, turn in enumerate(dialogue.turns, start=1):
-        send(assistant, sender, turn.user)
-        result = read_turn(assistant.tracker(sender))
+        send(stack, sender, turn.user)
+        result = read_turn(stack.tracker(sender))
         lines.append(f"  {number}. user: {turn.user}")
         lines.append(f"     bot:  {result.names}  loop={result.active_loop}")
         problems = check_turn(turn, result)

@@ -6,6 +6,8 @@ patches) and action server; the tracker is read back over the HTTP API.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import uuid
 from typing import Any, Dict, List
 
@@ -94,3 +96,43 @@ def test_no_renewal_inside_the_recommendation_form(assistant: Stack) -> None:
     tracker = assistant.tracker(sender)
     assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS + 1]
     assert read_turn(tracker).active_loop == "recommend_form"
+
+
+def _ticket_transcript(assistant: Stack, sender: str) -> List[Dict[str, Any]]:
+    """The transcript stored with the conversation's ticket, read from the ticket database."""
+    with sqlite3.connect(assistant.tmp_dir / "tickets.sqlite3") as db:
+        rows = db.execute("SELECT transcript FROM escalation_tickets WHERE conversation_id = ?",
+                          (sender,)).fetchall()
+    assert len(rows) == 1, rows
+    return json.loads(rows[0][0])
+
+
+def test_a_ticket_after_a_renewal_carries_the_earlier_session(assistant: Stack) -> None:
+    sender = f"long-{uuid.uuid4().hex}"
+    send(assistant, sender, "uso pop3, la mia prima domanda")
+    for turn in range(2, DEFAULT_MAX_USER_TURNS + 3):
+        send(assistant, sender, QUESTIONS[turn % len(QUESTIONS)])
+    assert len(_user_events(assistant.tracker(sender))) == 2, "renewed at message 11"
+    send(assistant, sender, "vorrei parlare con una persona")
+    result = read_turn(assistant.tracker(sender))
+    assert "action_escalate" in result.names, result.names
+    lines = _ticket_transcript(assistant, sender)
+    users = [line["text"] for line in lines if line["sender"] == "user"]
+    assert users[0] == "uso pop3, la mia prima domanda", users
+    assert users[-1] == "vorrei parlare con una persona"
+    assert len(users) == DEFAULT_MAX_USER_TURNS + 3, "every customer message, once"
+    assert any(line["sender"] == "bot" for line in lines[:3])
+
+
+def test_a_call_back_question_is_answered_before_the_renewal(assistant: Stack) -> None:
+    sender = f"long-{uuid.uuid4().hex}"
+    for turn in range(1, DEFAULT_MAX_USER_TURNS):
+        send(assistant, sender, QUESTIONS[turn % len(QUESTIONS)])
+    send(assistant, sender, "voglio un operatore")  # the last message of the session
+    assert "action_escalate" in read_turn(assistant.tracker(sender)).names
+    send(assistant, sender, "no grazie")  # answers "leave a contact?": same session
+    tracker = assistant.tracker(sender)
+    assert _sessions(tracker) == [DEFAULT_MAX_USER_TURNS + 1]
+    assert "utter_no_contact" in read_turn(tracker).names, read_turn(tracker).names
+    send(assistant, sender, QUESTIONS[0])  # now at rest: a new session
+    assert _sessions(assistant.tracker(sender)) == [DEFAULT_MAX_USER_TURNS + 1, 1]

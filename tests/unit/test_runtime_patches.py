@@ -107,7 +107,7 @@ def test_renewal_needs_a_full_session_at_rest() -> None:
     assert not renew(400, 0, True)  # 0 = off
 
 
-@pytest.mark.parametrize(("environ", "limit"), [({}, 20), ({"SESSION_MAX_USER_TURNS": " 7 "}, 7),
+@pytest.mark.parametrize(("environ", "limit"), [({}, 10), ({"SESSION_MAX_USER_TURNS": " 7 "}, 7),
                                                  ({"SESSION_MAX_USER_TURNS": "0"}, 0)])
 def test_limit_from_the_environment(environ: Dict[str, str], limit: int) -> None:
     assert long_sessions.max_user_turns(environ) == limit
@@ -142,3 +142,41 @@ def test_patched_processor_renews_a_full_session(monkeypatch: pytest.MonkeyPatch
     from rasa.shared.core.events import SlotSet
     tracker.update(SlotSet("setup_pending", True))
     assert not processor._has_session_expired(tracker)
+    tracker.update(SlotSet("setup_pending", None))
+    assert processor._has_session_expired(tracker)
+    for action in ("action_escalate", "action_listen"):  # a call-back proposed: wait for the answer
+        tracker.update(ActionExecuted(action))
+    assert not processor._has_session_expired(tracker)
+
+
+def test_the_last_bot_action_is_read_before_the_listen() -> None:
+    last = long_sessions.last_bot_action
+    assert last([("action", "action_listen"), ("user", None), ("action", "utter_offer_human"),
+                 ("bot", None), ("action", "action_listen")]) == "utter_offer_human"
+    assert last([("action", "utter_offer_human"), ("session_started", None),
+                 ("action", "action_listen")]) is None
+    assert last([]) is None
+
+
+def test_a_question_just_asked_is_not_a_rest() -> None:
+    no_slots = {}.get
+    assert long_sessions.at_rest(no_slots, None, False, "action_explain")
+    assert long_sessions.at_rest(no_slots, None, False, None)
+    for action in long_sessions.AWAITING_ANSWER_AFTER:
+        assert not long_sessions.at_rest(no_slots, None, False, action)
+
+
+def test_every_action_a_rule_answers_in_its_light_is_awaited() -> None:
+    """A rule that reads the customer's reply after an action (action, then intent) names it here."""
+    import yaml
+
+    from tests.support.stack import ROOT
+
+    conditioning = set()
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []:
+            steps = rule.get("steps") or []
+            conditioning |= {first["action"] for first, then in zip(steps, steps[1:])
+                             if "action" in first and ("intent" in then or "or" in then)}
+    assert conditioning, "no rule read: the data moved?"
+    assert conditioning == long_sessions.AWAITING_ANSWER_AFTER
