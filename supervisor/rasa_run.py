@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any, List, Mapping, Optional, Tuple
 
-from supervisor import action_schema, event_lookup, long_sessions, model_loading, store_errors
+from supervisor import action_schema, event_lookup, long_sessions, memory_store, model_loading, store_errors
 from supervisor.rasa_version import UnsupportedRasaVersion
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
@@ -79,6 +79,7 @@ def main() -> None:
         action_schema.install()
         event_lookup.install()
         long_sessions.install()
+        memory_store.install()
         model_loading.install()
         store_errors.install()
     except (ValueError, UnsupportedRasaVersion) as error:
