@@ -91,7 +91,14 @@ def earlier_lines(value: Any) -> List[Dict[str, str]]:
 
 def carried_transcript(earlier: Any, events: Iterable[Dict[str, Any]],
                        max_lines: int = CARRIED_LINES) -> List[Dict[str, str]]:
-    """What a new session carries: the earlier lines, then the finished session's, the last ``max_lines``."""
+    """What a new session carries: the earlier lines, then the finished session's, the last ``max_lines``.
+
+    Nothing from before a restart: the customer asked to start over.
+    """
+    events = list(events)
+    restarts = [index for index, event in enumerate(events) if event.get("event") == "restart"]
+    if restarts:
+        earlier, events = None, events[restarts[-1] + 1:]
     return (earlier_lines(earlier) + transcript(events))[-max_lines:] if max_lines > 0 else []
 
 

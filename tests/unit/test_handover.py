@@ -43,6 +43,8 @@ def test_a_new_session_carries_the_last_lines_after_the_earlier_ones():
     assert [line["text"] for line in carried_transcript(earlier, many)] == [
         f"riga {n}" for n in range(100 - CARRIED_LINES, 100)]
     assert carried_transcript(None, []) == []
+    restarted = _session("vecchia domanda") + [{"event": "restart"}] + _session("nuova domanda")
+    assert [line["text"] for line in carried_transcript(earlier, restarted)] == ["nuova domanda"]
 
 
 def test_only_well_formed_earlier_lines_are_kept():
