@@ -106,8 +106,9 @@ def install(rasa_version: str | None = None, environ: Mapping[str, str] = os.env
         turns = user_turns_in_session(event.type_name for event in tracker.events)
         if not should_renew(turns, limit, True):
             return False
+        # applied events: a message the fallback forgot leaves the question before it standing
         previous = last_bot_action((event.type_name, getattr(event, "action_name", None))
-                                   for event in tracker.events)
+                                   for event in tracker.applied_events())
         renew = at_rest(tracker.get_slot, tracker.active_loop_name, tracker.is_paused(), previous)
         if renew:
             logger.debug("Conversation %s: %d messages in this session, starting a new one",

@@ -147,6 +147,11 @@ def test_patched_processor_renews_a_full_session(monkeypatch: pytest.MonkeyPatch
     for action in ("action_escalate", "action_listen"):  # a call-back proposed: wait for the answer
         tracker.update(ActionExecuted(action))
     assert not processor._has_session_expired(tracker)
+    from rasa.shared.core.events import UserUtteranceReverted
+    for event in (UserUttered("xqzw"), ActionExecuted("action_default_fallback"),  # forgotten
+                  UserUtteranceReverted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    assert not processor._has_session_expired(tracker), "the call-back question still stands"
 
 
 def test_the_last_bot_action_is_read_before_the_listen() -> None:
