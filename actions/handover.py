@@ -18,6 +18,7 @@ ACCOUNT_TOPICS = {
 #: Lines of finished sessions kept in the ``earlier_transcript`` slot (actions/session.py):
 #: more than one full session of ten customer messages, small enough to ride along.
 CARRIED_LINES = 40
+CARRIED_LINE_CHARS = 1000  # a pasted wall of text does not ride along whole, session after session
 TRANSCRIPT_LINES = 200
 _SENDERS = ("user", "bot", "agent")
 
@@ -99,7 +100,8 @@ def carried_transcript(earlier: Any, events: Iterable[Dict[str, Any]],
     restarts = [index for index, event in enumerate(events) if event.get("event") == "restart"]
     if restarts:
         earlier, events = None, events[restarts[-1] + 1:]
-    return (earlier_lines(earlier) + transcript(events))[-max_lines:] if max_lines > 0 else []
+    lines = (earlier_lines(earlier) + transcript(events))[-max_lines:] if max_lines > 0 else []
+    return [{**line, "text": line["text"][:CARRIED_LINE_CHARS]} for line in lines]
 
 
 def conversation_transcript(earlier: Any, events: Iterable[Dict[str, Any]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions.handover import (
+    CARRIED_LINE_CHARS,
     CARRIED_LINES,
     carried_transcript,
     client_of,
@@ -43,6 +44,8 @@ def test_a_new_session_carries_the_last_lines_after_the_earlier_ones():
     assert [line["text"] for line in carried_transcript(earlier, many)] == [
         f"riga {n}" for n in range(100 - CARRIED_LINES, 100)]
     assert carried_transcript(None, []) == []
+    wall = carried_transcript(None, _session("x" * 5000))
+    assert [len(line["text"]) for line in wall] == [CARRIED_LINE_CHARS]
     restarted = _session("vecchia domanda") + [{"event": "restart"}] + _session("nuova domanda")
     assert [line["text"] for line in carried_transcript(earlier, restarted)] == ["nuova domanda"]
 
