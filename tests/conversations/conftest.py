@@ -31,18 +31,12 @@ def _assistant(tmp: Path, **extra_env: str) -> Stack:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: Any) -> Iterator[Stack]:
     """The assistant as deployed (default session length)."""
-    stack = _assistant(tmp_path_factory.mktemp("conversations"))
-    try:
+    with _assistant(tmp_path_factory.mktemp("conversations")) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="session")
 def short_sessions(tmp_path_factory: Any) -> Iterator[Stack]:
     """The assistant with a new conversation session after every three customer messages."""
-    stack = _assistant(tmp_path_factory.mktemp("short-sessions"), SESSION_MAX_USER_TURNS="3")
-    try:
+    with _assistant(tmp_path_factory.mktemp("short-sessions"), SESSION_MAX_USER_TURNS="3") as stack:
         yield stack
-    finally:
-        stack.stop()
