@@ -100,14 +100,14 @@ def carried_transcript(earlier: Any, events: Iterable[Dict[str, Any]],
     restarts = [index for index, event in enumerate(events) if event.get("event") == "restart"]
     if restarts:
         earlier, events = None, events[restarts[-1] + 1:]
-    lines = (earlier_lines(earlier) + transcript(events))[-max_lines:] if max_lines > 0 else []
-    return [{**line, "text": line["text"][:CARRIED_LINE_CHARS]} for line in lines]
+    return [{**line, "text": line["text"][:CARRIED_LINE_CHARS]}
+            for line in conversation_transcript(earlier, events, max_lines)]
 
 
 def conversation_transcript(earlier: Any, events: Iterable[Dict[str, Any]],
                             max_lines: int = TRANSCRIPT_LINES) -> List[Dict[str, str]]:
     """The ticket's transcript: lines carried from earlier sessions, then this session's."""
-    return (earlier_lines(earlier) + transcript(events))[-max_lines:]
+    return (earlier_lines(earlier) + transcript(events))[-max_lines:] if max_lines > 0 else []
 
 
 def ticket_slots(get_slot) -> Dict[str, Any]:

@@ -104,8 +104,8 @@ def install(rasa_version: str | None = None, environ: Mapping[str, str] = os.env
         if not self.domain.session_config.are_sessions_enabled():
             return False
         turns = user_turns_in_session(event.type_name for event in tracker.events)
-        if not should_renew(turns, limit, True):
-            return False
+        if not should_renew(turns, limit, True):  # cheap check first: the rest check below
+            return False                        # walks the applied events, once per full session
         # applied events: a message the fallback forgot leaves the question before it standing
         previous = last_bot_action((event.type_name, getattr(event, "action_name", None))
                                    for event in tracker.applied_events())

@@ -13,6 +13,7 @@ with ``max_event_history``, keeps Rasa's way.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Dict, Optional, Sequence
 
 from supervisor.rasa_version import require_patched_version
@@ -42,17 +43,14 @@ def install(rasa_version: str | None = None) -> None:
     rasa_stream_events = InMemoryTrackerStore.stream_events
 
     def sizes(store: Any) -> Dict[str, int]:
-        found = store.__dict__.get("_session_sizes")
-        if found is None:
-            found = store.__dict__["_session_sizes"] = {}
-        return found
+        return store.__dict__.setdefault("_session_sizes", {})
 
     async def stream_events(self: Any, tracker: Any) -> None:
         known = sizes(self).get(tracker.sender_id)
         if self.event_broker is None or known is None or self.max_event_history is not None:
             return await rasa_stream_events(self, tracker)
-        events = list(tracker.events)
-        await self._stream_new_events(self.event_broker, events[known:], tracker.sender_id)
+        new_events = list(itertools.islice(tracker.events, known, None))
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     async def save(self: Any, tracker: Any) -> None:
         await rasa_save(self, tracker)
