@@ -13,7 +13,15 @@ import os
 import sys
 from typing import Any, List, Mapping, Optional, Tuple
 
-from supervisor import action_schema, event_lookup, long_sessions, memory_store, model_loading, store_errors
+from supervisor import (
+    action_schema,
+    event_lookup,
+    heap_freeze,
+    long_sessions,
+    memory_store,
+    model_loading,
+    store_errors,
+)
 from supervisor.rasa_version import UnsupportedRasaVersion
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
@@ -78,6 +86,7 @@ def main() -> None:
     try:
         action_schema.install()
         event_lookup.install()
+        heap_freeze.install()
         long_sessions.install()
         memory_store.install()
         model_loading.install()
